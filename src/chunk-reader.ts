@@ -1,0 +1,207 @@
+/**
+ * Reads the chunks of one streamed answer: bytes -> events (sse.ts) -> parsed, mapped chunks,
+ * one at a time, as they arrive. Also enforces `streamIdleTimeout` and names every way the
+ * stream can end: `[DONE]`, a clean end of the body, an error event, a dropped connection, an
+ * idle timeout, the caller's abort, or the user closing it.
+ */
+import {
+  APIError,
+  createConnectionError,
+  createEventError,
+  TimeoutError,
+  where,
+} from "./errors.js";
+import type { ResolvedCall } from "./resolve.js";
+import { type Attempt, stopAttempt, toCallError } from "./send.js";
+import { createSSEDecoder } from "./sse.js";
+import type { HttpResponse } from "./transport/transport.js";
+import type { ModelResponseStream } from "./types.js";
+
+/** Where a `CompletionStream` gets its chunks from: the network, or a `mockResponse`. */
+export interface ChunkSource {
+  /** The next chunk; undefined at the end of the stream. Throws what ended the stream badly. */
+  next(): Promise<ModelResponseStream | undefined>;
+  /** Stops the stream at once; `early` when chunks may remain (the connection is closed). */
+  close(early: boolean): void;
+}
+
+/** A `ChunkSource` over an HTTP answer. */
+export class ChunkReader implements ChunkSource {
+  readonly #call: ResolvedCall;
+  readonly #attempt: Attempt;
+  readonly #response: HttpResponse;
+  readonly #bytes: AsyncIterator<Uint8Array>;
+  readonly #decoder;
+  #queue: ModelResponseStream[] = [];
+  #head = 0;
+  /** `[DONE]`, an error event or the end of the body was seen: no more reads. */
+  #ended = false;
+  #pendingError: APIError | undefined;
+  #waiting = false;
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  #idleTimeout = 0;
+  #closed = false;
+
+  constructor(call: ResolvedCall, attempt: Attempt, response: HttpResponse) {
+    this.#call = call;
+    this.#attempt = attempt;
+    this.#response = response;
+    this.#bytes = response.body[Symbol.asyncIterator]();
+    this.#decoder = createSSEDecoder((data, event) => this.#onEvent(data, event));
+  }
+
+  /** An error event's error, when it is what ended the stream. */
+  get pendingError(): APIError | undefined {
+    return this.#pendingError;
+  }
+
+  #onEvent(data: string, event: string | undefined): void {
+    if (this.#ended) return;
+    if (data === "[DONE]") {
+      this.#ended = true;
+      return;
+    }
+    if (data === "") return;
+    let chunk: Record<string, unknown>;
+    try {
+      chunk = JSON.parse(data);
+    } catch (cause) {
+      this.#fail(
+        new APIError(
+          `${where(this.#call.context)}: a stream event is not JSON: ${data.slice(0, 200)}`,
+          {
+            provider: this.#call.context.provider,
+            model: this.#call.model,
+            status: this.#response.status,
+            requestId: this.#response.headers["x-request-id"],
+            body: data.slice(0, 200),
+            cause,
+            isRetryable: false,
+          },
+        ),
+      );
+      return;
+    }
+    if (chunk === null || typeof chunk !== "object") return;
+    if ((chunk.error !== undefined && chunk.error !== null) || event === "error") {
+      this.#fail(
+        createEventError(
+          this.#call.context,
+          chunk,
+          this.#response.headers,
+          this.#response.headers["x-request-id"],
+        ),
+      );
+      return;
+    }
+    this.#queue.push(this.#call.adapter.doMapChunk(chunk) as ModelResponseStream);
+  }
+
+  #fail(error: APIError): void {
+    this.#pendingError = error;
+    this.#ended = true;
+  }
+
+  /**
+   * Starts the idle timer: from now on, a read that waits longer than `ms` for the server ends
+   * the stream with a `TimeoutError`. The time the consumer holds a chunk does not count.
+   */
+  startIdleTimer(ms: number): void {
+    if (ms > 2_147_483_647 || this.#closed) return;
+    this.#idleTimeout = ms;
+    this.#idleTimer = setTimeout(() => {
+      if (this.#waiting) stopAttempt(this.#attempt, "idle");
+    }, ms);
+  }
+
+  async next(): Promise<ModelResponseStream | undefined> {
+    while (true) {
+      if (this.#head < this.#queue.length) {
+        const chunk = this.#queue[this.#head++] as ModelResponseStream;
+        if (this.#head === this.#queue.length) {
+          this.#queue.length = 0;
+          this.#head = 0;
+        }
+        return chunk;
+      }
+      if (this.#attempt.stoppedBy !== undefined) return this.#stopped(undefined);
+      if (this.#pendingError !== undefined) {
+        this.close(false);
+        throw this.#pendingError;
+      }
+      if (this.#ended) {
+        this.close(false);
+        return undefined;
+      }
+      await this.#read();
+    }
+  }
+
+  async #read(): Promise<void> {
+    let result: IteratorResult<Uint8Array>;
+    this.#waiting = true;
+    this.#idleTimer?.refresh();
+    try {
+      result = await this.#bytes.next();
+    } catch (error) {
+      this.#waiting = false;
+      if (this.#attempt.stoppedBy !== undefined) {
+        await this.#stopped(error);
+        return;
+      }
+      this.close(true);
+      throw createConnectionError(this.#call.context, error);
+    }
+    this.#waiting = false;
+    if (result.done) {
+      if (this.#attempt.stoppedBy !== undefined) return;
+      this.#ended = true;
+      this.#decoder.end();
+      return;
+    }
+    try {
+      this.#decoder.feed(result.value);
+    } catch (cause) {
+      this.#fail(
+        new APIError(
+          `${where(this.#call.context)}: the stream is not server-sent events: ${String((cause as Error).message)}`,
+          { provider: this.#call.context.provider, model: this.#call.model, cause },
+        ),
+      );
+    }
+  }
+
+  /** The stream was stopped by llmux (timeout, abort, close): end quietly or throw why. */
+  async #stopped(error: unknown): Promise<undefined> {
+    const by = this.#attempt.stoppedBy;
+    this.close(true);
+    if (by === "closed") return undefined;
+    if (by === "idle") {
+      throw new TimeoutError(
+        `${where(this.#call.context)}: the stream sent nothing for ${this.#idleTimeout} ms (streamIdleTimeout). Raise \`streamIdleTimeout\` for slow models.`,
+        {
+          provider: this.#call.context.provider,
+          model: this.#call.model,
+          status: this.#response.status,
+          requestId: this.#response.headers["x-request-id"],
+        },
+      );
+    }
+    throw toCallError(error, this.#attempt, this.#call, "no first chunk came");
+  }
+
+  close(early: boolean): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#idleTimer);
+    if (early) {
+      if (this.#attempt.stoppedBy === undefined) stopAttempt(this.#attempt, "closed");
+      else this.#response.destroy();
+    } else {
+      // The body is read to its end (or to `[DONE]`): closing it here hands back a connection
+      // whose answer is complete, and closes one whose server kept it open after `[DONE]`.
+      this.#bytes.return?.().catch(() => {});
+      this.#response.destroy();
+    }
+  }
+}

@@ -1,0 +1,64 @@
+export { acompletion, completion } from "./completion.js";
+export { embedding } from "./embedding.js";
+export type { APIErrorOptions, LLMErrorOptions, ValidationIssue } from "./errors.js";
+export {
+  APIConnectionError,
+  APIError,
+  AuthenticationError,
+  BadGatewayError,
+  BadRequestError,
+  ContentPolicyViolationError,
+  ContextWindowExceededError,
+  InternalServerError,
+  LLMError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  ServiceUnavailableError,
+  TimeoutError,
+  UnprocessableEntityError,
+} from "./errors.js";
+export { imageGeneration } from "./image-generation.js";
+export { listModels } from "./list-models.js";
+export type {
+  ClientOptions,
+  CompletionParams,
+  EmbeddingParams,
+  FetchFunction,
+  ImageGenerationParams,
+  ListModelsParams,
+  Message,
+} from "./params.js";
+export type { OpenAICompatibleProviderConfig } from "./providers/openai-compatible.js";
+export { createOpenAICompatibleProvider } from "./providers/openai-compatible.js";
+export type {
+  Endpoint,
+  ProviderAdapter,
+  ProviderRequest,
+  ProviderRequestInput,
+} from "./providers/provider.js";
+export { getProvider, listProviders, registerProvider } from "./providers/registry.js";
+export { CompletionStream } from "./stream.js";
+export { streamChunkBuilder } from "./stream-chunk-builder.js";
+export type {
+  ChatCompletionAnnotation,
+  ChatCompletionMessage,
+  ChatCompletionMessageToolCall,
+  Choice,
+  ChoiceDelta,
+  ChoiceDeltaToolCall,
+  ChoiceLogprobs,
+  Embedding,
+  EmbeddingResponse,
+  FinishReason,
+  HiddenParams,
+  ImageObject,
+  ImageResponse,
+  ModelObject,
+  ModelResponse,
+  ModelResponseStream,
+  StreamChoice,
+  TokenLogprob,
+  Usage,
+} from "./types.js";
+export { VERSION } from "./version.js";

@@ -1,0 +1,28 @@
+/** `listModels()`: the models a provider offers, from its `GET /models`. */
+import { type ListModelsParams, listModelsParamsSchema } from "./params.js";
+import { resolveCall, resolveProvider } from "./resolve.js";
+import { sendJson } from "./send.js";
+import type { ModelObject } from "./types.js";
+import { validateParams } from "./validate.js";
+
+/**
+ * Lists the models a provider offers to your key. Accepts OpenAI's `{ object: "list", data }` and
+ * the `{ success: true, data }` some gateways send; returns the plain array of model objects.
+ *
+ * @example
+ * const models = await listModels({ provider: "cometapi" });
+ * console.log(models.map((model) => model.id));
+ */
+export async function listModels(params: ListModelsParams): Promise<ModelObject[]> {
+  validateParams(listModelsParamsSchema, params, "listModels");
+  const adapter = resolveProvider(params.provider);
+  const call = resolveCall(adapter, "", params);
+  const response = await sendJson(
+    call,
+    "models",
+    undefined,
+    (json) => Array.isArray(json.data),
+    "a model list",
+  );
+  return response.data as ModelObject[];
+}

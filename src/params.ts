@@ -1,0 +1,370 @@
+/**
+ * What callers pass: strict zod schemas (unknown keys are rejected) and the types inferred from
+ * them. snake_case keys are wire parameters and are sent as they are; camelCase keys control the
+ * client and are never sent.
+ */
+
+import type { Dispatcher } from "undici";
+import { z } from "zod";
+
+/** A fetch-compatible function: `(url, init) => Promise<Response>`. */
+export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
+
+const nonEmptyString = z.string().min(1, "must not be empty");
+const finiteNumber = z.number().refine(Number.isFinite, "must be a finite number");
+const milliseconds = z
+  .number()
+  .positive("must be a positive number of milliseconds (or Infinity for no limit)");
+
+const loose = <Shape extends z.core.$ZodLooseShape>(shape: Shape) => z.looseObject(shape);
+
+// ---------------------------------------------------------------------------------------------
+// Messages
+// ---------------------------------------------------------------------------------------------
+
+const textPartSchema = loose({ type: z.literal("text"), text: z.string() });
+const imagePartSchema = loose({
+  type: z.literal("image_url"),
+  image_url: z.union([
+    z.string(),
+    loose({ url: z.string(), detail: z.enum(["auto", "low", "high"]).optional() }),
+  ]),
+});
+const audioPartSchema = loose({
+  type: z.literal("input_audio"),
+  input_audio: loose({ data: z.string(), format: z.string() }),
+});
+const filePartSchema = loose({
+  type: z.literal("file"),
+  file: loose({
+    file_data: z.string().optional(),
+    file_id: z.string().optional(),
+    filename: z.string().optional(),
+  }),
+});
+const refusalPartSchema = loose({ type: z.literal("refusal"), refusal: z.string() });
+
+const userContentPartSchema = z.discriminatedUnion("type", [
+  textPartSchema,
+  imagePartSchema,
+  audioPartSchema,
+  filePartSchema,
+]);
+
+const textContent = z.union([z.string(), z.array(textPartSchema)]);
+
+const toolCallSchema = loose({
+  id: z.string(),
+  type: z.literal("function"),
+  function: loose({ name: z.string(), arguments: z.string() }),
+});
+
+const systemMessageSchema = loose({
+  role: z.literal("system"),
+  content: textContent,
+  name: z.string().optional(),
+});
+const developerMessageSchema = loose({
+  role: z.literal("developer"),
+  content: textContent,
+  name: z.string().optional(),
+});
+const userMessageSchema = loose({
+  role: z.literal("user"),
+  content: z.union([z.string(), z.array(userContentPartSchema)]),
+  name: z.string().optional(),
+});
+const assistantMessageSchema = loose({
+  role: z.literal("assistant"),
+  content: z
+    .union([z.string(), z.array(z.discriminatedUnion("type", [textPartSchema, refusalPartSchema]))])
+    .nullish(),
+  name: z.string().optional(),
+  tool_calls: z.array(toolCallSchema).optional(),
+  reasoning_content: z.string().nullish(),
+  refusal: z.string().nullish(),
+});
+const toolMessageSchema = loose({
+  role: z.literal("tool"),
+  content: textContent,
+  tool_call_id: z.string(),
+});
+
+/** One OpenAI chat message. */
+export const messageSchema = z.discriminatedUnion("role", [
+  systemMessageSchema,
+  developerMessageSchema,
+  userMessageSchema,
+  assistantMessageSchema,
+  toolMessageSchema,
+]);
+
+/** One OpenAI chat message: `{ role: "user", content: "Hi" }`. */
+export type Message = z.infer<typeof messageSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Wire parameters of a chat completion
+// ---------------------------------------------------------------------------------------------
+
+const functionToolSchema = loose({
+  type: z.string(),
+  function: loose({
+    name: z.string(),
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+    strict: z.boolean().nullish(),
+  }).optional(),
+});
+
+const responseFormatSchema = z.discriminatedUnion("type", [
+  loose({ type: z.literal("text") }),
+  loose({ type: z.literal("json_object") }),
+  loose({
+    type: z.literal("json_schema"),
+    json_schema: loose({
+      name: z.string(),
+      description: z.string().optional(),
+      schema: z.record(z.string(), z.unknown()).optional(),
+      strict: z.boolean().nullish(),
+    }),
+  }),
+]);
+
+const toolChoiceSchema = z.union([
+  z.enum(["none", "auto", "required"]),
+  loose({ type: z.string(), function: loose({ name: z.string() }).optional() }),
+]);
+
+/** The wire parameters of a chat completion: typed, validated, sent unchanged. */
+export const chatWireShape = {
+  temperature: finiteNumber.min(0).max(2).optional(),
+  top_p: finiteNumber.min(0).max(1).optional(),
+  n: z.number().int().min(1).optional(),
+  stop: z.union([z.string(), z.array(z.string())]).nullish(),
+  max_tokens: z.number().int().positive().nullish(),
+  max_completion_tokens: z.number().int().positive().nullish(),
+  presence_penalty: finiteNumber.min(-2).max(2).optional(),
+  frequency_penalty: finiteNumber.min(-2).max(2).optional(),
+  logit_bias: z.record(z.string(), finiteNumber).nullish(),
+  logprobs: z.boolean().nullish(),
+  top_logprobs: z.number().int().min(0).max(20).nullish(),
+  seed: z.number().int().nullish(),
+  user: z.string().optional(),
+  response_format: responseFormatSchema.optional(),
+  tools: z.array(functionToolSchema).optional(),
+  tool_choice: toolChoiceSchema.optional(),
+  parallel_tool_calls: z.boolean().optional(),
+  reasoning_effort: z.string().nullish(),
+  stream_options: loose({ include_usage: z.boolean().optional() }).nullish(),
+  service_tier: z.string().nullish(),
+  modalities: z.array(z.enum(["text", "audio"])).nullish(),
+  audio: loose({ voice: z.string(), format: z.string() }).nullish(),
+  prediction: loose({ type: z.literal("content"), content: z.unknown() }).nullish(),
+  web_search_options: z.record(z.string(), z.unknown()).optional(),
+  metadata: z.record(z.string(), z.string()).nullish(),
+  store: z.boolean().nullish(),
+  verbosity: z.enum(["low", "medium", "high"]).nullish(),
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Client options (camelCase; never sent)
+// ---------------------------------------------------------------------------------------------
+
+const isAbortSignal = (value: unknown): value is AbortSignal =>
+  value instanceof AbortSignal ||
+  (typeof value === "object" &&
+    value !== null &&
+    typeof (value as AbortSignal).aborted === "boolean" &&
+    typeof (value as AbortSignal).addEventListener === "function");
+
+const isDispatcher = (value: unknown): value is Dispatcher =>
+  typeof value === "object" &&
+  value !== null &&
+  typeof (value as Dispatcher).dispatch === "function";
+
+/** Options of every call that shape how the client talks to the provider. */
+export const clientOptionsShape = {
+  apiKey: nonEmptyString.optional(),
+  apiBase: z.url({ message: "must be an absolute http(s) URL" }).optional(),
+  timeout: milliseconds.optional(),
+  maxRetries: z.number().int().min(0).optional(),
+  signal: z.custom<AbortSignal>(isAbortSignal, "must be an AbortSignal").optional(),
+  extraHeaders: z.record(z.string(), z.string()).optional(),
+  extraBody: z.record(z.string(), z.unknown()).optional(),
+  dispatcher: z
+    .custom<Dispatcher>(isDispatcher, "must be an undici Dispatcher (Agent, ProxyAgent, MockAgent)")
+    .optional(),
+  fetch: z
+    .custom<FetchFunction>((value) => typeof value === "function", "must be a fetch function")
+    .optional(),
+} as const;
+
+const mockResponseSchema = z
+  .union([z.string(), z.instanceof(Error)], { message: "must be a string or an Error" })
+  .optional();
+
+/** Every key `completion()` accepts. */
+export const completionParamsSchema = z.strictObject({
+  model: nonEmptyString,
+  messages: z.array(messageSchema).min(1, "must hold at least one message"),
+  stream: z.boolean().nullish(),
+  ...chatWireShape,
+  ...clientOptionsShape,
+  streamIdleTimeout: milliseconds.optional(),
+  mockResponse: mockResponseSchema,
+});
+
+type InferredCompletionParams = z.input<typeof completionParamsSchema>;
+
+/** Client options every call accepts. TSDoc for each is on {@link CompletionParams}. */
+export interface ClientOptions {
+  /**
+   * The provider's API key. Wins over the provider's environment variables
+   * (`COMETAPI_KEY`, then `COMETAPI_API_KEY` for `cometapi/`).
+   */
+  apiKey?: string | undefined;
+  /**
+   * The provider's base URL. Wins over the provider's environment variables and default. A base
+   * with no version segment gets `/v1`; a trailing `/` is dropped.
+   * @example "https://api.cometapi.com/v1"
+   */
+  apiBase?: string | undefined;
+  /**
+   * Milliseconds each attempt may take: a non-streamed attempt from send to parsed body, a
+   * streamed attempt until its first chunk. `Infinity` for no limit.
+   * @default 600000
+   */
+  timeout?: number | undefined;
+  /**
+   * Further attempts after the first, for connection errors, timeouts, 408, 409, 429 and 5xx.
+   * @default 2
+   */
+  maxRetries?: number | undefined;
+  /** Aborting rejects the call (or throws from the stream) with the signal's reason, at once. */
+  signal?: AbortSignal | undefined;
+  /** Extra HTTP headers, sent after llmux's own (they win). */
+  extraHeaders?: Record<string, string> | undefined;
+  /**
+   * Merged into the top level of the JSON body last (it wins): the way to send a parameter llmux
+   * does not list.
+   * @example { top_k: 40 }
+   */
+  extraBody?: Record<string, unknown> | undefined;
+  /** An undici `Dispatcher` for the requests (a `ProxyAgent`, a `MockAgent`, a tuned `Agent`). */
+  dispatcher?: Dispatcher | undefined;
+  /** A fetch-compatible function used instead of undici (msw, tracing, other runtimes). */
+  fetch?: FetchFunction | undefined;
+}
+
+/** The parameters of `completion()`. */
+export interface CompletionParams
+  extends ClientOptions,
+    Omit<InferredCompletionParams, keyof ClientOptions | "streamIdleTimeout" | "mockResponse"> {
+  /**
+   * `"<provider>/<model id>"`, split at the first `/`.
+   * @example "cometapi/gpt-5"
+   */
+  model: string;
+  /** At least one OpenAI chat message. */
+  messages: Message[];
+  /** `true` resolves to a {@link CompletionStream} instead of a `ModelResponse`. */
+  stream?: boolean | null | undefined;
+  /**
+   * Longest gap, in milliseconds, a stream may go without receiving anything from the server.
+   * @default 300000
+   */
+  streamIdleTimeout?: number | undefined;
+  /**
+   * Answer with this text, without network or key (streamed in several chunks when
+   * `stream: true`); an `Error` is thrown as it is.
+   */
+  mockResponse?: string | Error | undefined;
+  /** The model's reasoning effort, for models that reason. */
+  reasoning_effort?:
+    | "none"
+    | "minimal"
+    | "low"
+    | "medium"
+    | "high"
+    | "xhigh"
+    | (string & {})
+    | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Embeddings, images, models
+// ---------------------------------------------------------------------------------------------
+
+/** Every key `embedding()` accepts. */
+export const embeddingParamsSchema = z.strictObject({
+  model: nonEmptyString,
+  input: z.union([
+    z.string(),
+    z.array(z.string()).min(1, "must hold at least one input"),
+    z.array(z.number().int()).min(1, "must hold at least one token"),
+    z.array(z.array(z.number().int())).min(1, "must hold at least one input"),
+  ]),
+  dimensions: z.number().int().positive().optional(),
+  encoding_format: z.enum(["float", "base64"]).optional(),
+  user: z.string().optional(),
+  ...clientOptionsShape,
+});
+
+/** The parameters of `embedding()`. */
+export interface EmbeddingParams extends ClientOptions {
+  /** @example "cometapi/text-embedding-3-small" */
+  model: string;
+  /** A string, an array of strings, or tokens. */
+  input: string | string[] | number[] | number[][];
+  dimensions?: number | undefined;
+  /** `"base64"` returns each embedding as a base64 string, as the server sent it. */
+  encoding_format?: "float" | "base64" | undefined;
+  user?: string | undefined;
+}
+
+/** Every key `imageGeneration()` accepts. */
+export const imageGenerationParamsSchema = z.strictObject({
+  model: nonEmptyString,
+  prompt: nonEmptyString,
+  n: z.number().int().min(1).optional(),
+  size: z.string().optional(),
+  quality: z.string().optional(),
+  response_format: z.enum(["url", "b64_json"]).optional(),
+  style: z.string().optional(),
+  user: z.string().optional(),
+  background: z.string().optional(),
+  output_format: z.string().optional(),
+  ...clientOptionsShape,
+});
+
+/** The parameters of `imageGeneration()`. */
+export interface ImageGenerationParams extends ClientOptions {
+  /** @example "cometapi/dall-e-3" */
+  model: string;
+  prompt: string;
+  n?: number | undefined;
+  /** @example "1024x1024" */
+  size?: string | undefined;
+  /** @example "hd" */
+  quality?: string | undefined;
+  response_format?: "url" | "b64_json" | undefined;
+  /** @example "vivid" */
+  style?: string | undefined;
+  user?: string | undefined;
+  /** @example "transparent" */
+  background?: string | undefined;
+  /** @example "png" */
+  output_format?: string | undefined;
+}
+
+/** Every key `listModels()` accepts. */
+export const listModelsParamsSchema = z.strictObject({
+  provider: nonEmptyString,
+  ...clientOptionsShape,
+});
+
+/** The parameters of `listModels()`. */
+export interface ListModelsParams extends ClientOptions {
+  /** A provider prefix, without the `/`. @example "cometapi" */
+  provider: string;
+}

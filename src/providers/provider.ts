@@ -1,0 +1,66 @@
+/**
+ * The provider adapter interface. An adapter says where a provider lives, how it is
+ * authenticated, and how its HTTP API differs from OpenAI's shape; the facade, transport,
+ * retries, streaming and errors are shared by all adapters.
+ *
+ * Methods named `do*` are implemented by adapters and called by llmux, never by users.
+ * An OpenAI-compatible provider needs none of them written by hand: see
+ * `createOpenAICompatibleProvider`.
+ */
+
+/** Which API a request is for. */
+export type Endpoint = "chat" | "embeddings" | "images" | "models";
+
+/** What llmux asks an adapter to turn into an HTTP request. */
+export interface ProviderRequestInput {
+  /** The API being called. */
+  endpoint: Endpoint;
+  /** The model id without the provider prefix (`gpt-5` for `cometapi/gpt-5`); empty for `models`. */
+  model: string;
+  /** The resolved base URL, normalized (version segment present, no trailing `/`). */
+  apiBase: string;
+  /** The resolved key, or undefined where the provider's key is optional and none was given. */
+  apiKey: string | undefined;
+  /**
+   * The JSON body in OpenAI's shape (model, wire parameters, `extraBody` merged last), or
+   * undefined for a `GET`. The adapter may return it as it is.
+   */
+  body: Record<string, unknown> | undefined;
+}
+
+/** The HTTP request an adapter wants sent. llmux adds `user-agent` and the caller's headers. */
+export interface ProviderRequest {
+  method: "GET" | "POST";
+  /** Absolute URL. */
+  url: string;
+  /** Headers the provider needs: authentication, content type. Lower-case names. */
+  headers: Record<string, string>;
+  /** The JSON body, or undefined for a `GET`. */
+  body: Record<string, unknown> | undefined;
+}
+
+/** A provider adapter: one object, registered under its `id`. */
+export interface ProviderAdapter {
+  /** The model prefix before the first `/`: `cometapi` for `cometapi/gpt-5`. */
+  readonly id: string;
+  /** Environment variables that hold the API key, looked up in this order after `apiKey`. */
+  readonly apiKeyEnv: readonly string[];
+  /** Whether a call without a key fails with `AuthenticationError` before any request. */
+  readonly apiKeyRequired: boolean;
+  /** Environment variables that hold the base URL, looked up in this order after `apiBase`. */
+  readonly apiBaseEnv: readonly string[];
+  /** The base URL when neither `apiBase` nor a variable gives one; undefined makes `apiBase` required. */
+  readonly defaultApiBase: string | undefined;
+  /** Turns a call into the HTTP request to send. */
+  doBuildRequest(input: ProviderRequestInput): ProviderRequest;
+  /**
+   * Maps a parsed 2xx JSON body of `endpoint` into OpenAI's shape, in place or as a new object.
+   * Called once per response: for `chat`, a `chat.completion`; never for a stream chunk.
+   */
+  doMapResponse(endpoint: Endpoint, body: Record<string, unknown>): Record<string, unknown>;
+  /**
+   * Maps one parsed stream chunk into OpenAI's `chat.completion.chunk` shape, in place.
+   * Called for every chunk, so it must do the least work.
+   */
+  doMapChunk(chunk: Record<string, unknown>): Record<string, unknown>;
+}

@@ -1,0 +1,206 @@
+/**
+ * The response and chunk types users see: OpenAI's `chat.completion`, `chat.completion.chunk`,
+ * embedding list and image objects. Servers add fields; those are kept, so every object also
+ * allows unknown keys.
+ */
+
+/** A tool call the model made, as in OpenAI's API. */
+export interface ChatCompletionMessageToolCall {
+  id: string;
+  type: "function";
+  function: { name: string; arguments: string };
+  [key: string]: unknown;
+}
+
+/** A URL citation and the like, attached to a message. */
+export interface ChatCompletionAnnotation {
+  type: string;
+  [key: string]: unknown;
+}
+
+/** The assistant's message in a non-streamed answer. */
+export interface ChatCompletionMessage {
+  role: "assistant";
+  content: string | null;
+  tool_calls?: ChatCompletionMessageToolCall[] | undefined;
+  /** The model's reasoning, when the provider returns it (an upstream `reasoning` is copied here). */
+  reasoning_content?: string | null | undefined;
+  refusal?: string | null | undefined;
+  annotations?: ChatCompletionAnnotation[] | undefined;
+  audio?: unknown;
+  [key: string]: unknown;
+}
+
+/** Log probabilities of a choice, as OpenAI sends them. */
+export interface ChoiceLogprobs {
+  content: TokenLogprob[] | null;
+  refusal?: TokenLogprob[] | null | undefined;
+  [key: string]: unknown;
+}
+
+/** One token's log probability. */
+export interface TokenLogprob {
+  token: string;
+  logprob: number;
+  bytes: number[] | null;
+  top_logprobs?: { token: string; logprob: number; bytes: number[] | null }[];
+}
+
+/** Why the model stopped. */
+export type FinishReason =
+  | "stop"
+  | "length"
+  | "tool_calls"
+  | "content_filter"
+  | "function_call"
+  | (string & {});
+
+/** One choice of a non-streamed answer. */
+export interface Choice {
+  index: number;
+  message: ChatCompletionMessage;
+  finish_reason: FinishReason | null;
+  logprobs?: ChoiceLogprobs | null | undefined;
+  [key: string]: unknown;
+}
+
+/** Token counts of a call. */
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  prompt_tokens_details?:
+    | { cached_tokens?: number; audio_tokens?: number; [key: string]: unknown }
+    | null
+    | undefined;
+  completion_tokens_details?:
+    | {
+        reasoning_tokens?: number;
+        audio_tokens?: number;
+        accepted_prediction_tokens?: number;
+        rejected_prediction_tokens?: number;
+        [key: string]: unknown;
+      }
+    | null
+    | undefined;
+  [key: string]: unknown;
+}
+
+/** Facts about the call llmux made, kept off the JSON shape of a response. */
+export interface HiddenParams {
+  /** The provider prefix: `cometapi`. */
+  provider: string;
+  /** The base URL the request went to. */
+  apiBase: string;
+  /** The answer's `x-request-id`, if any. */
+  requestId: string | undefined;
+  /** Milliseconds from the first request to the parsed answer (or, for a stream, to its first chunk). */
+  responseMs: number;
+  /** How many HTTP requests were made (1 without retries; 0 for `mockResponse`). */
+  attempts: number;
+  /** The answer's headers, lower-case names. */
+  headers: Record<string, string>;
+}
+
+/** OpenAI's `chat.completion` object, as the server sent it (fields it adds are kept). */
+export interface ModelResponse {
+  id: string;
+  object: "chat.completion";
+  created: number;
+  /** The model as the server named it. */
+  model: string;
+  system_fingerprint?: string | null | undefined;
+  service_tier?: string | null | undefined;
+  choices: Choice[];
+  usage?: Usage | undefined;
+  /** Non-enumerable: left out of `JSON.stringify`. */
+  readonly _hidden_params: HiddenParams;
+  [key: string]: unknown;
+}
+
+/** A tool call fragment in a streamed delta; `index` ties fragments together. */
+export interface ChoiceDeltaToolCall {
+  index: number;
+  id?: string | undefined;
+  type?: "function" | undefined;
+  function?: { name?: string | undefined; arguments?: string | undefined } | undefined;
+  [key: string]: unknown;
+}
+
+/** What one chunk adds to a choice. */
+export interface ChoiceDelta {
+  role?: "assistant" | undefined;
+  content?: string | null | undefined;
+  tool_calls?: ChoiceDeltaToolCall[] | undefined;
+  /** The model's reasoning (an upstream `reasoning` is copied here). */
+  reasoning_content?: string | null | undefined;
+  refusal?: string | null | undefined;
+  [key: string]: unknown;
+}
+
+/** One choice of a chunk. */
+export interface StreamChoice {
+  index: number;
+  delta: ChoiceDelta;
+  finish_reason: FinishReason | null;
+  logprobs?: ChoiceLogprobs | null | undefined;
+  [key: string]: unknown;
+}
+
+/** OpenAI's `chat.completion.chunk` object. The last chunk carries `usage` and `choices: []`. */
+export interface ModelResponseStream {
+  id: string;
+  object: "chat.completion.chunk";
+  created: number;
+  model: string;
+  system_fingerprint?: string | null | undefined;
+  service_tier?: string | null | undefined;
+  choices: StreamChoice[];
+  usage?: Usage | null | undefined;
+  [key: string]: unknown;
+}
+
+/** One embedding of an embedding list. */
+export interface Embedding {
+  object: "embedding";
+  index: number;
+  /** Numbers, or a base64 string when `encoding_format: "base64"` was asked for. */
+  embedding: number[] | string;
+  [key: string]: unknown;
+}
+
+/** OpenAI's embedding list response. */
+export interface EmbeddingResponse {
+  object: "list";
+  data: Embedding[];
+  model: string;
+  usage?: { prompt_tokens: number; total_tokens: number; [key: string]: unknown } | undefined;
+  readonly _hidden_params: HiddenParams;
+  [key: string]: unknown;
+}
+
+/** One generated image. */
+export interface ImageObject {
+  url?: string | undefined;
+  b64_json?: string | undefined;
+  revised_prompt?: string | undefined;
+  [key: string]: unknown;
+}
+
+/** OpenAI's image generation response. */
+export interface ImageResponse {
+  created: number;
+  data: ImageObject[];
+  usage?: Record<string, unknown> | undefined;
+  readonly _hidden_params: HiddenParams;
+  [key: string]: unknown;
+}
+
+/** One model a provider offers, as its `/models` lists it. */
+export interface ModelObject {
+  id: string;
+  object?: string | undefined;
+  created?: number | undefined;
+  owned_by?: string | undefined;
+  [key: string]: unknown;
+}

@@ -1,0 +1,177 @@
+/**
+ * Runs a call's parameters through its strict schema, and turns what zod finds into one
+ * `BadRequestError` whose message names every offending field by path and says the fix.
+ */
+import type { z } from "zod";
+import { BadRequestError, type ValidationIssue } from "./errors.js";
+
+/** Known near misses that a spelling rule below would not find. */
+const ALIASES: Record<string, string> = {
+  api_key: "apiKey",
+  api_base: "apiBase",
+  base_url: "apiBase",
+  baseURL: "apiBase",
+  baseUrl: "apiBase",
+  num_retries: "maxRetries",
+  retries: "maxRetries",
+  request_timeout: "timeout",
+  headers: "extraHeaders",
+  extra_headers: "extraHeaders",
+  extra_body: "extraBody",
+  mock_response: "mockResponse",
+  abortSignal: "signal",
+  system: 'messages (as { role: "system", content })',
+  prompt: 'messages (as [{ role: "user", content: prompt }])',
+};
+
+const normalize = (key: string) => key.replace(/[_-]/g, "").toLowerCase();
+
+/** Levenshtein distance, bounded: returns `limit + 1` as soon as it is exceeded. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const value = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        (previous[j - 1] as number) + cost,
+      );
+      current.push(value);
+      rowMin = Math.min(rowMin, value);
+    }
+    if (rowMin > limit) return limit + 1;
+    previous = current;
+  }
+  return previous[b.length] as number;
+}
+
+/** The known key an unknown one was probably meant to be, if any. */
+export function suggestKey(unknown: string, known: readonly string[]): string | undefined {
+  const alias = ALIASES[unknown];
+  if (alias !== undefined) return alias;
+  const normalized = normalize(unknown);
+  const sameLetters = known.find((key) => normalize(key) === normalized);
+  if (sameLetters !== undefined) return sameLetters;
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const key of known) {
+    const distance = editDistance(normalized, normalize(key), 2);
+    if (distance < bestDistance) {
+      best = key;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** `["messages", 0, "role"]` -> `messages[0].role`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let text = "";
+  for (const part of path) {
+    if (typeof part === "number") text += `[${part}]`;
+    else text += text === "" ? String(part) : `.${String(part)}`;
+  }
+  return text;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, knownKeys: readonly string[]): ValidationIssue[] {
+  const path = formatPath(issue.path);
+  switch (issue.code) {
+    case "unrecognized_keys":
+      return issue.keys.map((key) => {
+        const keyPath = formatPath([...issue.path, key]);
+        const suggestion = issue.path.length === 0 ? suggestKey(key, knownKeys) : undefined;
+        const hint =
+          suggestion === undefined
+            ? issue.path.length === 0
+              ? " Send a parameter llmux does not list through `extraBody`."
+              : ""
+            : ` Did you mean \`${suggestion}\`?`;
+        return { path: keyPath, message: `is not a known parameter.${hint}` };
+      });
+    case "invalid_union": {
+      const discriminator = (issue as { discriminator?: string }).discriminator;
+      const options = (issue as { options?: unknown[] }).options;
+      if (discriminator !== undefined && options !== undefined) {
+        const expected = options.map((option) => JSON.stringify(option)).join(", ");
+        return [{ path, message: `must be one of ${expected}` }];
+      }
+      return [{ path, message: unionMessage(issue) }];
+    }
+    case "invalid_type":
+      if (issue.input === undefined) return [{ path, message: `is required (${issue.expected})` }];
+      return [
+        { path, message: `must be ${article(issue.expected)}, not ${typeName(issue.input)}` },
+      ];
+    default:
+      return [{ path, message: lowerFirst(issue.message) }];
+  }
+}
+
+/** For a union of several shapes, the message of the branch that got furthest. */
+function unionMessage(issue: z.core.$ZodIssueInvalidUnion): string {
+  const branches = issue.errors;
+  if (branches.length === 0) return lowerFirst(issue.message);
+  const types = new Set<string>();
+  for (const branch of branches) {
+    const first = branch[0];
+    if (first?.code === "invalid_type" && first.path.length === 0) types.add(first.expected);
+  }
+  if (types.size === branches.length) {
+    return `must be ${[...types].map(article).join(" or ")}, not ${typeName(issue.input)}`;
+  }
+  const deepest = branches
+    .filter((branch) => !(branch[0]?.code === "invalid_type" && branch[0].path.length === 0))
+    .flat()[0];
+  if (deepest === undefined) return lowerFirst(issue.message);
+  const inner = formatPath(deepest.path);
+  return `${inner === "" ? "" : `${inner}: `}${lowerFirst(deepest.message)}`;
+}
+
+function article(type: string): string {
+  if (type === "array" || type === "object") return `an ${type}`;
+  return `a ${type}`;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (value === undefined) return "undefined";
+  const type = typeof value;
+  return type === "object" ? "an object" : `${article(type)} (${JSON.stringify(value)})`;
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+/** Parses `params` with `schema`, or throws a `BadRequestError` naming each field and the fix. */
+export function validateParams<Schema extends z.ZodObject>(
+  schema: Schema,
+  params: unknown,
+  callName: string,
+): z.output<Schema> {
+  if (params === null || typeof params !== "object" || Array.isArray(params)) {
+    throw new BadRequestError(
+      `llmux: ${callName}() takes one object of parameters, got ${typeName(params)}.`,
+      { issues: [{ path: "", message: "must be an object" }] },
+    );
+  }
+  const result = schema.safeParse(params);
+  if (result.success) return result.data;
+  const knownKeys = Object.keys(schema.shape);
+  const issues = result.error.issues.flatMap((issue) => describeIssue(issue, knownKeys));
+  const model = (params as { model?: unknown }).model;
+  const subject = typeof model === "string" ? ` for ${model}` : "";
+  const lines = issues.map(
+    (issue) => `${issue.path === "" ? "(parameters)" : issue.path} ${issue.message}`,
+  );
+  throw new BadRequestError(
+    `llmux: invalid ${callName}() parameters${subject}: ${lines.join("; ")}`,
+    { issues },
+  );
+}
