@@ -1,13 +1,13 @@
-import { defineConfig } from "tsup";
+import { defineConfig, type Options } from "tsup";
 
-const shared = {
+const shared: Options = {
   entry: ["src/index.ts"],
   sourcemap: true,
   target: "node20",
   platform: "node",
   splitting: false,
   treeshake: true,
-} as const;
+};
 
 export default defineConfig([
   { ...shared, format: "esm", dts: true, clean: true },

@@ -78,58 +78,104 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return text;
 }
 
-function describeIssue(issue: z.core.$ZodIssue, knownKeys: readonly string[]): ValidationIssue[] {
-  const path = formatPath(issue.path);
+/** The value the caller passed at `path`, for messages that say what was given. */
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const part of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[part];
+  }
+  return value;
+}
+
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  root: unknown,
+  knownKeys: readonly string[],
+  prefix: readonly PropertyKey[] = [],
+): ValidationIssue[] {
+  const fullPath = [...prefix, ...issue.path];
+  const path = formatPath(fullPath);
+  const input = valueAt(root, fullPath);
   switch (issue.code) {
     case "unrecognized_keys":
       return issue.keys.map((key) => {
-        const keyPath = formatPath([...issue.path, key]);
-        const suggestion = issue.path.length === 0 ? suggestKey(key, knownKeys) : undefined;
+        const atTop = fullPath.length === 0;
+        const suggestion = atTop ? suggestKey(key, knownKeys) : undefined;
         const hint =
-          suggestion === undefined
-            ? issue.path.length === 0
+          suggestion !== undefined
+            ? ` Did you mean \`${suggestion}\`?`
+            : atTop
               ? " Send a parameter llmux does not list through `extraBody`."
-              : ""
-            : ` Did you mean \`${suggestion}\`?`;
-        return { path: keyPath, message: `is not a known parameter.${hint}` };
+              : "";
+        return {
+          path: formatPath([...fullPath, key]),
+          message: `is not a known parameter.${hint}`,
+        };
       });
     case "invalid_union": {
       const discriminator = (issue as { discriminator?: string }).discriminator;
       const options = (issue as { options?: unknown[] }).options;
       if (discriminator !== undefined && options !== undefined) {
         const expected = options.map((option) => JSON.stringify(option)).join(", ");
-        return [{ path, message: `must be one of ${expected}` }];
+        const given = input === undefined ? "is required: it" : `is ${JSON.stringify(input)}; it`;
+        return [{ path, message: `${given} must be one of ${expected}` }];
       }
-      return [{ path, message: unionMessage(issue) }];
+      return describeUnion(issue, root, knownKeys, fullPath, input);
     }
     case "invalid_type":
-      if (issue.input === undefined) return [{ path, message: `is required (${issue.expected})` }];
-      return [
-        { path, message: `must be ${article(issue.expected)}, not ${typeName(issue.input)}` },
-      ];
+      if (input === undefined)
+        return [{ path, message: `is required (${article(issue.expected)})` }];
+      return [{ path, message: `must be ${article(issue.expected)}, not ${typeName(input)}` }];
+    case "too_big":
+    case "too_small":
+      if (issue.origin === "number") {
+        const limit = issue.code === "too_big" ? issue.maximum : issue.minimum;
+        const words =
+          issue.code === "too_big"
+            ? issue.inclusive
+              ? "at most"
+              : "below"
+            : issue.inclusive
+              ? "at least"
+              : "above";
+        return [{ path, message: `must be ${words} ${String(limit)}, not ${String(input)}` }];
+      }
+      return [{ path, message: lowerFirst(issue.message) }];
     default:
       return [{ path, message: lowerFirst(issue.message) }];
   }
 }
 
-/** For a union of several shapes, the message of the branch that got furthest. */
-function unionMessage(issue: z.core.$ZodIssueInvalidUnion): string {
-  const branches = issue.errors;
-  if (branches.length === 0) return lowerFirst(issue.message);
-  const types = new Set<string>();
-  for (const branch of branches) {
-    const first = branch[0];
-    if (first?.code === "invalid_type" && first.path.length === 0) types.add(first.expected);
+/**
+ * For a union of shapes (`content`: a string or parts), says which types fit when none of the
+ * branches got past the type, else describes the branch that got furthest.
+ */
+function describeUnion(
+  issue: z.core.$ZodIssueInvalidUnion,
+  root: unknown,
+  knownKeys: readonly string[],
+  fullPath: readonly PropertyKey[],
+  input: unknown,
+): ValidationIssue[] {
+  const path = formatPath(fullPath);
+  const typeOnly = (branch: z.core.$ZodIssue[]) =>
+    branch.length === 1 && branch[0]?.code === "invalid_type" && branch[0].path.length === 0;
+  const deeper = issue.errors.filter((branch) => !typeOnly(branch));
+  if (deeper.length === 0) {
+    const types = issue.errors.map((branch) =>
+      article((branch[0] as { expected: string }).expected),
+    );
+    const expected = [...new Set(types)].join(" or ");
+    if (input === undefined) return [{ path, message: `is required (${expected})` }];
+    return [{ path, message: `must be ${expected}, not ${typeName(input)}` }];
   }
-  if (types.size === branches.length) {
-    return `must be ${[...types].map(article).join(" or ")}, not ${typeName(issue.input)}`;
-  }
-  const deepest = branches
-    .filter((branch) => !(branch[0]?.code === "invalid_type" && branch[0].path.length === 0))
-    .flat()[0];
-  if (deepest === undefined) return lowerFirst(issue.message);
-  const inner = formatPath(deepest.path);
-  return `${inner === "" ? "" : `${inner}: `}${lowerFirst(deepest.message)}`;
+  const best = deeper.reduce((a, b) => (maxDepth(b) > maxDepth(a) ? b : a));
+  return best.flatMap((inner) => describeIssue(inner, root, knownKeys, fullPath));
+}
+
+function maxDepth(branch: z.core.$ZodIssue[]): number {
+  return Math.max(...branch.map((inner) => inner.path.length));
 }
 
 function article(type: string): string {
@@ -164,7 +210,7 @@ export function validateParams<Schema extends z.ZodObject>(
   const result = schema.safeParse(params);
   if (result.success) return result.data;
   const knownKeys = Object.keys(schema.shape);
-  const issues = result.error.issues.flatMap((issue) => describeIssue(issue, knownKeys));
+  const issues = result.error.issues.flatMap((issue) => describeIssue(issue, params, knownKeys));
   const model = (params as { model?: unknown }).model;
   const subject = typeof model === "string" ? ` for ${model}` : "";
   const lines = issues.map(

@@ -25,7 +25,7 @@ export type Handler = (
   request: RecordedRequest,
   response: ServerResponse,
   raw: IncomingMessage,
-) => void | Promise<void>;
+) => unknown;
 
 export interface TestServer {
   /** `http://127.0.0.1:PORT` */
