@@ -155,8 +155,8 @@ export class ChunkReader implements ChunkSource {
     this.#waiting = false;
     if (result.done) {
       if (this.#attempt.stoppedBy !== undefined) return;
-      this.#ended = true;
       this.#decoder.end();
+      this.#ended = true;
       return;
     }
     try {

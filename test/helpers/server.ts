@@ -150,3 +150,32 @@ export function writeEvent(response: ServerResponse, data: unknown): void {
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Writes each piece as its own network write, a few ms apart, so that the client reads them apart. */
+export async function writePieces(
+  response: ServerResponse,
+  pieces: readonly (string | Uint8Array)[],
+  gapMs = 3,
+): Promise<void> {
+  response.socket?.setNoDelay(true);
+  for (const piece of pieces) {
+    if (response.destroyed) return;
+    response.write(piece);
+    await sleep(gapMs);
+  }
+}
+
+/** Cuts bytes at the given offsets. */
+export function splitAt(bytes: Uint8Array, offsets: readonly number[]): Uint8Array[] {
+  const sorted = [...new Set(offsets)]
+    .filter((offset) => offset > 0 && offset < bytes.length)
+    .sort((a, b) => a - b);
+  const pieces: Uint8Array[] = [];
+  let start = 0;
+  for (const offset of sorted) {
+    pieces.push(bytes.subarray(start, offset));
+    start = offset;
+  }
+  pieces.push(bytes.subarray(start));
+  return pieces;
+}
