@@ -116,6 +116,8 @@ export class ChunkReader implements ChunkSource {
 
   async next(): Promise<ModelResponseStream | undefined> {
     while (true) {
+      // An abort or timeout wins over chunks already read but not yet yielded.
+      if (this.#attempt.stoppedBy !== undefined) return this.#stopped(undefined);
       if (this.#head < this.#queue.length) {
         const chunk = this.#queue[this.#head++] as ModelResponseStream;
         if (this.#head === this.#queue.length) {
@@ -124,7 +126,6 @@ export class ChunkReader implements ChunkSource {
         }
         return chunk;
       }
-      if (this.#attempt.stoppedBy !== undefined) return this.#stopped(undefined);
       if (this.#pendingError !== undefined) {
         this.close(false);
         throw this.#pendingError;

@@ -12,9 +12,10 @@ export type FetchFunction = (input: string, init: RequestInit) => Promise<Respon
 
 const nonEmptyString = z.string().min(1, "must not be empty");
 const finiteNumber = z.number().refine(Number.isFinite, "must be a finite number");
-const milliseconds = z
-  .number()
-  .positive("must be a positive number of milliseconds (or Infinity for no limit)");
+const milliseconds = z.custom<number>(
+  (value) => typeof value === "number" && value > 0,
+  "must be a positive number of milliseconds (or Infinity for no limit)",
+);
 
 const loose = <Shape extends z.core.$ZodLooseShape>(shape: Shape) => z.looseObject(shape);
 
