@@ -74,6 +74,13 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
     });
     return;
   }
+  if (request.url === "/v1/images/generations") {
+    json(response, 200, {
+      created,
+      data: [{ url: "https://example.com/local-stand-in.png", revised_prompt: String(body.prompt) }],
+    });
+    return;
+  }
   if (request.url !== "/v1/chat/completions") {
     json(response, 404, { error: { message: `Unknown path ${request.url}`, type: "not_found" } });
     return;
