@@ -8,7 +8,9 @@ const embeddings = await embedding({
   input: ["Hello", "world"],
   ...options,
 });
-console.log(`${embeddings.data.length} embeddings of ${embeddings.data[0]?.embedding.length} numbers`);
+console.log(
+  `${embeddings.data.length} embeddings of ${embeddings.data[0]?.embedding.length} numbers`,
+);
 
 const image = await imageGeneration({
   model: "cometapi/dall-e-3",
@@ -19,6 +21,11 @@ const image = await imageGeneration({
 console.log(image.data[0]?.url);
 
 const models = await listModels({ provider: "cometapi", ...options });
-console.log(`${models.length} models, for example ${models.slice(0, 3).map((model) => model.id).join(", ")}`);
+console.log(
+  `${models.length} models, for example ${models
+    .slice(0, 3)
+    .map((model) => model.id)
+    .join(", ")}`,
+);
 
 await close();

@@ -1,4 +1,4 @@
-import { APIError, AuthenticationError, RateLimitError, completion } from "../src/index.js";
+import { APIError, AuthenticationError, completion, RateLimitError } from "../src/index.js";
 import { connect } from "./connect.js";
 
 const { options, close } = await connect();
@@ -11,7 +11,8 @@ try {
   });
 } catch (error) {
   if (error instanceof AuthenticationError) console.log(`${error.name}: ${error.message}`);
-  else if (error instanceof RateLimitError) console.log(`rate limited after ${error.attempts} attempts`);
+  else if (error instanceof RateLimitError)
+    console.log(`rate limited after ${error.attempts} attempts`);
   else if (error instanceof APIError) console.log(error.status, error.message);
   else throw error;
 }

@@ -77,7 +77,9 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
   if (request.url === "/v1/images/generations") {
     json(response, 200, {
       created,
-      data: [{ url: "https://example.com/local-stand-in.png", revised_prompt: String(body.prompt) }],
+      data: [
+        { url: "https://example.com/local-stand-in.png", revised_prompt: String(body.prompt) },
+      ],
     });
     return;
   }

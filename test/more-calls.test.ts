@@ -1,19 +1,19 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import packageJson from "../package.json" with { type: "json" };
 import {
   AuthenticationError,
   BadRequestError,
-  RateLimitError,
   completion,
   createOpenAICompatibleProvider,
   embedding,
   imageGeneration,
   listModels,
+  RateLimitError,
   registerProvider,
 } from "../src/index.js";
 import { collect, contentOf } from "./helpers/collect.js";
 import { helloWorldStream } from "./helpers/fixtures.js";
-import { type TestServer, sendJson, startEvents, startServer } from "./helpers/server.js";
-import packageJson from "../package.json" with { type: "json" };
+import { sendJson, startEvents, startServer, type TestServer } from "./helpers/server.js";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -36,7 +36,9 @@ describe("embedding()", () => {
   });
 
   it("posts /embeddings and returns OpenAI's embedding list", async () => {
-    server.handle((_, response) => sendJson(response, 200, list([0.1, -0.2, 0.3]), { "x-request-id": "emb_1" }));
+    server.handle((_, response) =>
+      sendJson(response, 200, list([0.1, -0.2, 0.3]), { "x-request-id": "emb_1" }),
+    );
     const response = await embedding({
       model: "cometapi/text-embedding-3-small",
       input: ["Hello", "world"],
@@ -75,11 +77,13 @@ describe("embedding()", () => {
 
   it("maps 401 and 429", async () => {
     server.handle((_, response) => sendJson(response, 401, { error: { message: "bad key" } }));
-    await expect(embedding({ model: "cometapi/e", input: "x", ...client() })).rejects.toBeInstanceOf(
-      AuthenticationError,
-    );
+    await expect(
+      embedding({ model: "cometapi/e", input: "x", ...client() }),
+    ).rejects.toBeInstanceOf(AuthenticationError);
     server.handle((_, response) => sendJson(response, 429, { error: { message: "slow" } }));
-    await expect(embedding({ model: "cometapi/e", input: "x", ...client() })).rejects.toBeInstanceOf(RateLimitError);
+    await expect(
+      embedding({ model: "cometapi/e", input: "x", ...client() }),
+    ).rejects.toBeInstanceOf(RateLimitError);
   });
 });
 
@@ -111,19 +115,22 @@ describe("imageGeneration()", () => {
       style: "vivid",
       response_format: "url",
     });
-    expect(response.data[0]).toEqual({ url: "https://images.example/fox.png", revised_prompt: "A red fox in snow" });
+    expect(response.data[0]).toEqual({
+      url: "https://images.example/fox.png",
+      revised_prompt: "A red fox in snow",
+    });
     expect(response.created).toBe(1_764_000_000);
   });
 
   it("maps 401 and 429, and validates", async () => {
     server.handle((_, response) => sendJson(response, 401, { error: { message: "bad key" } }));
-    await expect(imageGeneration({ model: "cometapi/dall-e-3", prompt: "x", ...client() })).rejects.toBeInstanceOf(
-      AuthenticationError,
-    );
+    await expect(
+      imageGeneration({ model: "cometapi/dall-e-3", prompt: "x", ...client() }),
+    ).rejects.toBeInstanceOf(AuthenticationError);
     server.handle((_, response) => sendJson(response, 429, { error: { message: "slow" } }));
-    await expect(imageGeneration({ model: "cometapi/dall-e-3", prompt: "x", ...client() })).rejects.toBeInstanceOf(
-      RateLimitError,
-    );
+    await expect(
+      imageGeneration({ model: "cometapi/dall-e-3", prompt: "x", ...client() }),
+    ).rejects.toBeInstanceOf(RateLimitError);
     server.requests.length = 0;
     await expect(
       imageGeneration({ model: "cometapi/dall-e-3", prompt: "", ...client() }),
@@ -155,12 +162,18 @@ describe("listModels()", () => {
 
   it("maps 401 and 429, and rejects an unknown provider", async () => {
     server.handle((_, response) => sendJson(response, 401, { error: { message: "bad key" } }));
-    const error = await listModels({ provider: "cometapi", ...client() }).catch((caught: unknown) => caught);
+    const error = await listModels({ provider: "cometapi", ...client() }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(AuthenticationError);
     expect((error as Error).message).toMatch(/^cometapi: 401 bad key/);
     server.handle((_, response) => sendJson(response, 429, { error: { message: "slow" } }));
-    await expect(listModels({ provider: "cometapi", ...client() })).rejects.toBeInstanceOf(RateLimitError);
-    await expect(listModels({ provider: "nope", ...client() })).rejects.toThrow(/unknown provider "nope"/);
+    await expect(listModels({ provider: "cometapi", ...client() })).rejects.toBeInstanceOf(
+      RateLimitError,
+    );
+    await expect(listModels({ provider: "nope", ...client() })).rejects.toThrow(
+      /unknown provider "nope"/,
+    );
   });
 });
 

@@ -1,0 +1,71 @@
+/** Type tests: what a TypeScript user sees at compile time. Run by vitest's typecheck mode. */
+import { describe, expectTypeOf, it } from "vitest";
+import {
+  type APIError,
+  type CompletionStream,
+  completion,
+  type EmbeddingResponse,
+  embedding,
+  listModels,
+  type ModelObject,
+  type ModelResponse,
+  type ModelResponseStream,
+  RateLimitError,
+  streamChunkBuilder,
+} from "../src/index.js";
+
+const messages = [{ role: "user" as const, content: "Hi" }];
+
+describe("completion() types", () => {
+  it("returns Promise<ModelResponse> without stream", () => {
+    expectTypeOf(completion({ model: "cometapi/gpt-5", messages })).toEqualTypeOf<
+      Promise<ModelResponse>
+    >();
+    expectTypeOf(completion({ model: "cometapi/gpt-5", messages, stream: false })).toEqualTypeOf<
+      Promise<ModelResponse>
+    >();
+  });
+
+  it("returns Promise<CompletionStream> with stream: true", () => {
+    expectTypeOf(completion({ model: "cometapi/gpt-5", messages, stream: true })).toEqualTypeOf<
+      Promise<CompletionStream>
+    >();
+    expectTypeOf<CompletionStream>().toMatchTypeOf<AsyncIterable<ModelResponseStream>>();
+  });
+
+  it("rejects wrong parameter names and types at compile time", () => {
+    // @ts-expect-error camelCase wire parameter
+    completion({ model: "cometapi/gpt-5", messages, maxTokens: 10 });
+    // @ts-expect-error temperature is a number
+    completion({ model: "cometapi/gpt-5", messages, temperature: "hot" });
+    // @ts-expect-error unknown role
+    completion({ model: "cometapi/gpt-5", messages: [{ role: "human", content: "Hi" }] });
+    // @ts-expect-error a tool message needs tool_call_id
+    completion({ model: "cometapi/gpt-5", messages: [{ role: "tool", content: "x" }] });
+    // @ts-expect-error model is required
+    completion({ messages });
+    // @ts-expect-error apiKey is a string
+    completion({ model: "cometapi/gpt-5", messages, apiKey: 42 });
+  });
+
+  it("types response, chunk and error fields", () => {
+    expectTypeOf<ModelResponse["choices"][number]["message"]["content"]>().toEqualTypeOf<
+      string | null
+    >();
+    expectTypeOf<ModelResponse["_hidden_params"]["attempts"]>().toEqualTypeOf<number>();
+    expectTypeOf<ModelResponseStream["choices"][number]["delta"]["content"]>().toEqualTypeOf<
+      string | null | undefined
+    >();
+    expectTypeOf<APIError["status"]>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<RateLimitError["requestId"]>().toEqualTypeOf<string | undefined>();
+    expectTypeOf(new RateLimitError("x")).toMatchTypeOf<APIError>();
+    expectTypeOf(streamChunkBuilder).returns.toEqualTypeOf<ModelResponse>();
+  });
+
+  it("types the other calls", () => {
+    expectTypeOf(embedding({ model: "cometapi/e", input: "x" })).toEqualTypeOf<
+      Promise<EmbeddingResponse>
+    >();
+    expectTypeOf(listModels({ provider: "cometapi" })).toEqualTypeOf<Promise<ModelObject[]>>();
+  });
+});
