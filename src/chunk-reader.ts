@@ -199,10 +199,8 @@ export class ChunkReader implements ChunkSource {
       if (this.#attempt.stoppedBy === undefined) stopAttempt(this.#attempt, "closed");
       else this.#response.destroy();
     } else {
-      // The body is read to its end (or to `[DONE]`): closing it here hands back a connection
-      // whose answer is complete, and closes one whose server kept it open after `[DONE]`.
-      this.#bytes.return?.().catch(() => {});
-      this.#response.destroy();
+      // The body was read to its end, or to `[DONE]` (then whatever follows is not needed).
+      this.#response.release();
     }
   }
 }

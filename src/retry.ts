@@ -70,34 +70,63 @@ export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void
 }
 
 /**
+ * Whether to retry after `error`, the failure of retry number `retryIndex` - 1 (0: the first
+ * attempt failed); waits the delay first. False when the error is not retryable or the server
+ * asked for a wait longer than {@link MAX_SERVER_DELAY_MS}.
+ */
+async function retryAfterWait(
+  error: unknown,
+  retryIndex: number,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  if (!(error instanceof LLMError) || !error.isRetryable) return false;
+  if (signal?.aborted) return false;
+  const delay = retryDelayMs(error, retryIndex);
+  if (delay === undefined) return false;
+  if (delay > 0) await sleep(delay, signal);
+  return true;
+}
+
+/**
  * Runs `attempt` up to `1 + maxRetries` times while it fails with a retryable `LLMError`,
  * waiting between attempts as the server asks or with backoff. The caller's abort ends it at once
  * with the signal's reason.
+ *
+ * The first attempt runs outside p-retry, which enters only once it has failed: a call that
+ * succeeds at once (nearly all of them) pays nothing for the retry machinery.
  */
-export function withRetries<T>(
+export async function withRetries<T>(
   attempt: (attemptNumber: number) => Promise<T>,
   maxRetries: number,
   signal: AbortSignal | undefined,
 ): Promise<T> {
-  const run =
-    maxRetries === 0
-      ? attempt(1)
-      : pRetry(attempt, {
-          retries: maxRetries,
-          minTimeout: 0,
-          ...(signal === undefined ? {} : { signal }),
-          shouldRetry: async ({ error, retriesConsumed }) => {
-            if (!(error instanceof LLMError) || !error.isRetryable) return false;
-            if (signal?.aborted) return false;
-            const delay = retryDelayMs(error, retriesConsumed);
-            if (delay === undefined) return false;
-            if (delay > 0) await sleep(delay, signal);
-            return true;
-          },
-        });
-  if (signal === undefined) return run;
-  // p-retry wraps a thrown non-Error; the caller must get the signal's reason, the very object.
-  return run.catch((error: unknown) => {
-    throw signal.aborted ? signal.reason : error;
-  });
+  try {
+    return await attempt(1);
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    if (
+      maxRetries === 0 ||
+      !(await retryAfterWait(error, 0, signal).catch(rethrowReason(signal)))
+    ) {
+      throw error;
+    }
+  }
+  try {
+    return await pRetry((attemptNumber) => attempt(attemptNumber + 1), {
+      retries: maxRetries - 1,
+      minTimeout: 0,
+      ...(signal === undefined ? {} : { signal }),
+      shouldRetry: ({ error, retriesConsumed }) =>
+        retryAfterWait(error, retriesConsumed + 1, signal),
+    });
+  } catch (error) {
+    // p-retry wraps a thrown non-Error; the caller must get the signal's reason, the very object.
+    throw signal?.aborted ? signal.reason : error;
+  }
+}
+
+function rethrowReason(signal: AbortSignal | undefined) {
+  return (error: unknown): never => {
+    throw signal?.aborted ? signal.reason : error;
+  };
 }

@@ -17,6 +17,7 @@ import { attachHiddenParams } from "./hidden-params.js";
 import type { Endpoint } from "./providers/provider.js";
 import type { ResolvedCall } from "./resolve.js";
 import { withRetries } from "./retry.js";
+import { AbortHandle } from "./transport/abort-handle.js";
 import type { HttpRequest, HttpResponse } from "./transport/transport.js";
 import type { HiddenParams } from "./types.js";
 import { VERSION } from "./version.js";
@@ -28,7 +29,7 @@ const MAX_TIMER_MS = 2_147_483_647;
 
 /** One HTTP request of a call, and why llmux stopped it, if it did. */
 export interface Attempt {
-  readonly controller: AbortController;
+  readonly abort: AbortHandle;
   /**
    * Set before llmux aborts the attempt, so that the failure it causes can be named: the
    * attempt's `timeout`, the caller's signal, a stream's idle timeout, or the stream closed by
@@ -41,8 +42,8 @@ export interface Attempt {
 /** Why llmux stopped an attempt. */
 export type StopReason = "timeout" | "caller" | "idle" | "closed";
 
-/** The request of a call, without the signal each attempt adds. */
-export type PreparedRequest = Omit<HttpRequest, "signal">;
+/** The request of a call, without the abort handle each attempt adds. */
+export type PreparedRequest = Omit<HttpRequest, "abort">;
 
 /** Builds the HTTP request of a call through its adapter, adding `user-agent` and `extraHeaders`. */
 export function prepareRequest(
@@ -78,7 +79,7 @@ export interface SendResult<T> {
 /** Aborts an attempt on llmux's behalf, closing its connection. */
 export function stopAttempt(attempt: Attempt, by: StopReason, reason?: unknown): void {
   attempt.stoppedBy ??= by;
-  attempt.controller.abort(reason);
+  attempt.abort.abort(reason);
   attempt.response?.destroy();
 }
 
@@ -125,7 +126,7 @@ export async function send<T>(
   const runAttempt = async (attemptNumber: number): Promise<{ value: T; attempt: Attempt }> => {
     attempts = attemptNumber;
     const attempt: Attempt = {
-      controller: new AbortController(),
+      abort: new AbortHandle(),
       stoppedBy: undefined,
       response: undefined,
     };
@@ -138,7 +139,7 @@ export async function send<T>(
         url: request.url,
         headers: request.headers,
         body: request.body,
-        signal: attempt.controller.signal,
+        abort: attempt.abort,
       });
       attempt.response = response;
       if (response.status < 200 || response.status > 299) {

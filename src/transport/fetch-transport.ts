@@ -24,7 +24,7 @@ export function createFetchTransport(fetchFunction: FetchFunction): Transport {
     const init: RequestInit = {
       method: request.method,
       headers: request.headers,
-      signal: request.signal,
+      signal: request.abort.toAbortSignal(),
     };
     if (request.body !== undefined) init.body = request.body;
     const response = await fetchFunction(request.url, init);
@@ -39,7 +39,11 @@ export function createFetchTransport(fetchFunction: FetchFunction): Transport {
       body: stream === null ? emptyBody : readStream(stream),
       text: () => response.text(),
       destroy: () => {
+        request.abort.abort();
         if (stream !== null && !stream.locked) stream.cancel().catch(() => {});
+      },
+      release: () => {
+        request.abort.abort();
       },
     };
   };

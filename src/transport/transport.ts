@@ -1,3 +1,5 @@
+import type { AbortHandle } from "./abort-handle.js";
+
 /**
  * How bytes move. A transport sends one HTTP request and hands back the status, headers and a
  * body that can be read once (as text, or as a stream of byte chunks). llmux uses undici's
@@ -12,7 +14,7 @@ export interface HttpRequest {
   headers: Record<string, string>;
   body: string | undefined;
   /** Aborting it stops the request, or the body being read, at once. */
-  signal: AbortSignal;
+  abort: AbortHandle;
 }
 
 /** The answer to an {@link HttpRequest}; its body is read once, by `text()` or by iterating `body`. */
@@ -26,6 +28,11 @@ export interface HttpResponse {
   text(): Promise<string>;
   /** Stops reading and closes the connection (or hands it back, if the body was read). */
   destroy(): void;
+  /**
+   * The reader needs nothing more (a stream saw `[DONE]`): the rest of the body may be discarded,
+   * and the connection kept for reuse if it ends soon.
+   */
+  release(): void;
 }
 
 /** Sends one request. Rejects only when no answer came (refused, reset, DNS, TLS, abort). */

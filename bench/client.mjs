@@ -1,0 +1,73 @@
+// Runs one scenario with one client in this process and prints what it measured as JSON:
+// client CPU time (process.cpuUsage), wall time and peak RSS.
+// Usage: node bench/client.mjs <client> <scenario> <server origin>
+import { performance } from "node:perf_hooks";
+
+const [clientName, scenarioName, origin] = process.argv.slice(2);
+const { createClient } = await import(`./clients/${clientName}.mjs`);
+const client = await createClient(origin);
+const EXPECTED = "Hello! How can I help you today?";
+
+async function calls(count, inFlight) {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      next++;
+      const content = await client.complete();
+      if (content !== EXPECTED)
+        throw new Error(`${clientName}: unexpected answer ${JSON.stringify(content)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return count;
+}
+
+async function streams(count, chunks, inFlight) {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      next++;
+      const seen = await client.stream(chunks);
+      if (seen !== chunks) throw new Error(`${clientName}: ${seen} chunks of ${chunks}`);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return count * chunks;
+}
+
+const scenarios = {
+  sequential: { warmup: () => calls(300, 1), run: () => calls(2000, 1), unit: "call" },
+  concurrent: { warmup: () => calls(640, 64), run: () => calls(6000, 64), unit: "call" },
+  "one-stream": {
+    warmup: () => streams(2, 2000, 1),
+    run: () => streams(1, 50_000, 1),
+    unit: "chunk",
+  },
+  "many-streams": {
+    warmup: () => streams(32, 500, 16),
+    run: () => streams(256, 500, 64),
+    unit: "chunk",
+  },
+};
+
+const scenario = scenarios[scenarioName];
+if (!scenario) throw new Error(`unknown scenario ${scenarioName}`);
+await scenario.warmup();
+const cpuBefore = process.cpuUsage();
+const wallBefore = performance.now();
+const ops = await scenario.run();
+const wallMs = performance.now() - wallBefore;
+const cpu = process.cpuUsage(cpuBefore);
+await client.close();
+process.stdout.write(
+  `${JSON.stringify({
+    client: clientName,
+    scenario: scenarioName,
+    unit: scenario.unit,
+    ops,
+    cpuUsPerOp: (cpu.user + cpu.system) / ops,
+    wallMs,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  })}\n`,
+);
+process.exit(0);

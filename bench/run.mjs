@@ -1,0 +1,125 @@
+// `npm run bench`: llmux against the floor (raw undici + eventsource-parser), the OpenAI SDK and
+// the Vercel AI SDK, on a local server in its own process. Each measurement is a new client
+// process; runs are interleaved across clients; the table shows medians and ratios to the floor.
+// Options: --reps N (default 3), --clients raw,llmux,... , --scenarios sequential,... , --no-cold
+import { execFile, spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+const here = import.meta.dirname;
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const index = args.indexOf(`--${name}`);
+  return index === -1 ? fallback : args[index + 1];
+};
+const reps = Number(option("reps", "3"));
+const clients = option("clients", "raw,llmux,openai,ai").split(",");
+const scenarios = option("scenarios", "sequential,concurrent,one-stream,many-streams").split(",");
+const coldRuns = args.includes("--no-cold") ? 0 : Number(option("cold-runs", "7"));
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+const server = spawn(process.execPath, [join(here, "server.mjs")], {
+  stdio: ["ignore", "pipe", "inherit"],
+});
+const [portLine] = await once(server.stdout, "data");
+const origin = `http://127.0.0.1:${String(portLine).trim()}`;
+
+const results = [];
+try {
+  for (let rep = 1; rep <= reps; rep++) {
+    for (const scenario of scenarios) {
+      // Rotate the order each repetition, so that no client always runs first or last.
+      const order = clients.map((_, index) => clients[(index + rep) % clients.length]);
+      for (const client of order) {
+        const { stdout } = await run(
+          process.execPath,
+          [join(here, "client.mjs"), client, scenario, origin],
+          {
+            maxBuffer: 1 << 20,
+          },
+        );
+        const result = JSON.parse(stdout);
+        results.push(result);
+        process.stderr.write(
+          `rep ${rep} ${scenario.padEnd(12)} ${client.padEnd(6)} ${result.cpuUsPerOp.toFixed(1).padStart(7)} us/${result.unit}  ${result.peakRssMb.toFixed(0)} MiB\n`,
+        );
+      }
+    }
+  }
+
+  const cold = [];
+  for (let index = 0; index < coldRuns; index++) {
+    for (const client of clients) {
+      const started = performance.now();
+      await run(process.execPath, [join(here, "cold.mjs"), client, origin]);
+      cold.push({ client, ms: performance.now() - started });
+    }
+  }
+
+  const lines = [];
+  lines.push(
+    `Node ${process.version}, ${reps} runs per cell (medians), client CPU time per operation; ratio to raw undici.`,
+  );
+  lines.push("");
+  lines.push(`| scenario | ${clients.join(" | ")} |`);
+  lines.push(`|---|${clients.map(() => "---").join("|")}|`);
+  const summary = {};
+  for (const scenario of scenarios) {
+    const cells = clients.map((client) => {
+      const rows = results.filter((row) => row.client === client && row.scenario === scenario);
+      return {
+        client,
+        cpu: median(rows.map((row) => row.cpuUsPerOp)),
+        rss: median(rows.map((row) => row.peakRssMb)),
+        unit: rows[0]?.unit,
+      };
+    });
+    const floor = cells.find((cell) => cell.client === "raw");
+    summary[scenario] = cells;
+    lines.push(
+      `| ${scenario} | ${cells
+        .map((cell) => {
+          const ratio = floor ? ` (${(cell.cpu / floor.cpu).toFixed(2)}x)` : "";
+          return `${cell.cpu.toFixed(1)} us/${cell.unit}${ratio}`;
+        })
+        .join(" | ")} |`,
+    );
+  }
+  lines.push("");
+  lines.push(`| peak RSS (MiB) | ${clients.join(" | ")} |`);
+  lines.push(`|---|${clients.map(() => "---").join("|")}|`);
+  for (const scenario of scenarios) {
+    lines.push(
+      `| ${scenario} | ${summary[scenario].map((cell) => cell.rss.toFixed(0)).join(" | ")} |`,
+    );
+  }
+  if (coldRuns > 0) {
+    lines.push("");
+    lines.push(
+      `| cold start: new process, import + one completion (median of ${coldRuns}) | ${clients.join(" | ")} |`,
+    );
+    lines.push(`|---|${clients.map(() => "---").join("|")}|`);
+    lines.push(
+      `| wall ms | ${clients.map((client) => median(cold.filter((row) => row.client === client).map((row) => row.ms)).toFixed(0)).join(" | ")} |`,
+    );
+  }
+  const table = lines.join("\n");
+  console.log(`\n${table}`);
+  mkdirSync(join(here, "results"), { recursive: true });
+  writeFileSync(
+    join(here, "results", "latest.json"),
+    JSON.stringify({ node: process.version, results, cold }, null, 2),
+  );
+  writeFileSync(join(here, "results", "latest.md"), `${table}\n`);
+} finally {
+  server.kill("SIGTERM");
+}
