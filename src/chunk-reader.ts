@@ -21,6 +21,8 @@ import type { ModelResponseStream } from "./types.js";
 export interface ChunkSource {
   /** The next chunk; undefined at the end of the stream. Throws what ended the stream badly. */
   next(): Promise<ModelResponseStream | undefined>;
+  /** A chunk ready now, without waiting; undefined when `next()` must be awaited. */
+  takeQueued?(): ModelResponseStream | undefined;
   /** Stops the stream at once; `early` when chunks may remain (the connection is closed). */
   close(early: boolean): void;
 }
@@ -112,6 +114,18 @@ export class ChunkReader implements ChunkSource {
     this.#idleTimer = setTimeout(() => {
       if (this.#waiting) stopAttempt(this.#attempt, "idle");
     }, ms);
+  }
+
+  /** A chunk already read, if there is one and the stream was not stopped: no promise needed. */
+  takeQueued(): ModelResponseStream | undefined {
+    if (this.#head === this.#queue.length || this.#attempt.stoppedBy !== undefined)
+      return undefined;
+    const chunk = this.#queue[this.#head++] as ModelResponseStream;
+    if (this.#head === this.#queue.length) {
+      this.#queue.length = 0;
+      this.#head = 0;
+    }
+    return chunk;
   }
 
   async next(): Promise<ModelResponseStream | undefined> {

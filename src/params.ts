@@ -10,7 +10,14 @@ import { z } from "zod";
 /** A fetch-compatible function: `(url, init) => Promise<Response>`. */
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
 
-const nonEmptyString = z.string().min(1, "must not be empty");
+// Shared instances: zod schemas are immutable, and building fewer of them shortens the import.
+const string = z.string();
+const optionalString = string.optional();
+const nullishString = string.nullish();
+const optionalBoolean = z.boolean().optional();
+const nullishBoolean = z.boolean().nullish();
+const unknownRecord = z.record(string, z.unknown());
+const nonEmptyString = string.min(1, "must not be empty");
 const finiteNumber = z.number().refine(Number.isFinite, "must be a finite number");
 const milliseconds = z.custom<number>(
   (value) => typeof value === "number" && value > 0,
@@ -27,20 +34,20 @@ const textPartSchema = loose({ type: z.literal("text"), text: z.string() });
 const imagePartSchema = loose({
   type: z.literal("image_url"),
   image_url: z.union([
-    z.string(),
-    loose({ url: z.string(), detail: z.enum(["auto", "low", "high"]).optional() }),
+    string,
+    loose({ url: string, detail: z.enum(["auto", "low", "high"]).optional() }),
   ]),
 });
 const audioPartSchema = loose({
   type: z.literal("input_audio"),
-  input_audio: loose({ data: z.string(), format: z.string() }),
+  input_audio: loose({ data: string, format: z.string() }),
 });
 const filePartSchema = loose({
   type: z.literal("file"),
   file: loose({
-    file_data: z.string().optional(),
-    file_id: z.string().optional(),
-    filename: z.string().optional(),
+    file_data: optionalString,
+    file_id: optionalString,
+    filename: optionalString,
   }),
 });
 const refusalPartSchema = loose({ type: z.literal("refusal"), refusal: z.string() });
@@ -52,43 +59,43 @@ const userContentPartSchema = z.discriminatedUnion("type", [
   filePartSchema,
 ]);
 
-const textContent = z.union([z.string(), z.array(textPartSchema)]);
+const textContent = z.union([string, z.array(textPartSchema)]);
 
 const toolCallSchema = loose({
-  id: z.string(),
+  id: string,
   type: z.literal("function"),
-  function: loose({ name: z.string(), arguments: z.string() }),
+  function: loose({ name: string, arguments: z.string() }),
 });
 
 const systemMessageSchema = loose({
   role: z.literal("system"),
   content: textContent,
-  name: z.string().optional(),
+  name: optionalString,
 });
 const developerMessageSchema = loose({
   role: z.literal("developer"),
   content: textContent,
-  name: z.string().optional(),
+  name: optionalString,
 });
 const userMessageSchema = loose({
   role: z.literal("user"),
-  content: z.union([z.string(), z.array(userContentPartSchema)]),
-  name: z.string().optional(),
+  content: z.union([string, z.array(userContentPartSchema)]),
+  name: optionalString,
 });
 const assistantMessageSchema = loose({
   role: z.literal("assistant"),
   content: z
-    .union([z.string(), z.array(z.discriminatedUnion("type", [textPartSchema, refusalPartSchema]))])
+    .union([string, z.array(z.discriminatedUnion("type", [textPartSchema, refusalPartSchema]))])
     .nullish(),
-  name: z.string().optional(),
+  name: optionalString,
   tool_calls: z.array(toolCallSchema).optional(),
-  reasoning_content: z.string().nullish(),
-  refusal: z.string().nullish(),
+  reasoning_content: nullishString,
+  refusal: nullishString,
 });
 const toolMessageSchema = loose({
   role: z.literal("tool"),
   content: textContent,
-  tool_call_id: z.string(),
+  tool_call_id: string,
 });
 
 /** One OpenAI chat message. */
@@ -108,12 +115,12 @@ export type Message = z.infer<typeof messageSchema>;
 // ---------------------------------------------------------------------------------------------
 
 const functionToolSchema = loose({
-  type: z.string(),
+  type: string,
   function: loose({
-    name: z.string(),
-    description: z.string().optional(),
-    parameters: z.record(z.string(), z.unknown()).optional(),
-    strict: z.boolean().nullish(),
+    name: string,
+    description: optionalString,
+    parameters: unknownRecord.optional(),
+    strict: nullishBoolean,
   }).optional(),
 });
 
@@ -123,17 +130,17 @@ const responseFormatSchema = z.discriminatedUnion("type", [
   loose({
     type: z.literal("json_schema"),
     json_schema: loose({
-      name: z.string(),
-      description: z.string().optional(),
-      schema: z.record(z.string(), z.unknown()).optional(),
-      strict: z.boolean().nullish(),
+      name: string,
+      description: optionalString,
+      schema: unknownRecord.optional(),
+      strict: nullishBoolean,
     }),
   }),
 ]);
 
 const toolChoiceSchema = z.union([
   z.enum(["none", "auto", "required"]),
-  loose({ type: z.string(), function: loose({ name: z.string() }).optional() }),
+  loose({ type: string, function: loose({ name: z.string() }).optional() }),
 ]);
 
 /** The wire parameters of a chat completion: typed, validated, sent unchanged. */
@@ -141,29 +148,29 @@ export const chatWireShape = {
   temperature: finiteNumber.min(0).max(2).optional(),
   top_p: finiteNumber.min(0).max(1).optional(),
   n: z.number().int().min(1).optional(),
-  stop: z.union([z.string(), z.array(z.string())]).nullish(),
+  stop: z.union([string, z.array(string)]).nullish(),
   max_tokens: z.number().int().positive().nullish(),
   max_completion_tokens: z.number().int().positive().nullish(),
   presence_penalty: finiteNumber.min(-2).max(2).optional(),
   frequency_penalty: finiteNumber.min(-2).max(2).optional(),
-  logit_bias: z.record(z.string(), finiteNumber).nullish(),
-  logprobs: z.boolean().nullish(),
+  logit_bias: z.record(string, finiteNumber).nullish(),
+  logprobs: nullishBoolean,
   top_logprobs: z.number().int().min(0).max(20).nullish(),
   seed: z.number().int().nullish(),
-  user: z.string().optional(),
+  user: optionalString,
   response_format: responseFormatSchema.optional(),
   tools: z.array(functionToolSchema).optional(),
   tool_choice: toolChoiceSchema.optional(),
-  parallel_tool_calls: z.boolean().optional(),
-  reasoning_effort: z.string().nullish(),
-  stream_options: loose({ include_usage: z.boolean().optional() }).nullish(),
-  service_tier: z.string().nullish(),
+  parallel_tool_calls: optionalBoolean,
+  reasoning_effort: nullishString,
+  stream_options: loose({ include_usage: optionalBoolean }).nullish(),
+  service_tier: nullishString,
   modalities: z.array(z.enum(["text", "audio"])).nullish(),
-  audio: loose({ voice: z.string(), format: z.string() }).nullish(),
+  audio: loose({ voice: string, format: z.string() }).nullish(),
   prediction: loose({ type: z.literal("content"), content: z.unknown() }).nullish(),
-  web_search_options: z.record(z.string(), z.unknown()).optional(),
-  metadata: z.record(z.string(), z.string()).nullish(),
-  store: z.boolean().nullish(),
+  web_search_options: unknownRecord.optional(),
+  metadata: z.record(string, string).nullish(),
+  store: nullishBoolean,
   verbosity: z.enum(["low", "medium", "high"]).nullish(),
 } as const;
 
@@ -190,8 +197,8 @@ export const clientOptionsShape = {
   timeout: milliseconds.optional(),
   maxRetries: z.number().int().min(0).optional(),
   signal: z.custom<AbortSignal>(isAbortSignal, "must be an AbortSignal").optional(),
-  extraHeaders: z.record(z.string(), z.string()).optional(),
-  extraBody: z.record(z.string(), z.unknown()).optional(),
+  extraHeaders: z.record(string, string).optional(),
+  extraBody: unknownRecord.optional(),
   dispatcher: z
     .custom<Dispatcher>(isDispatcher, "must be an undici Dispatcher (Agent, ProxyAgent, MockAgent)")
     .optional(),
@@ -201,14 +208,14 @@ export const clientOptionsShape = {
 } as const;
 
 const mockResponseSchema = z
-  .union([z.string(), z.instanceof(Error)], { message: "must be a string or an Error" })
+  .union([string, z.instanceof(Error)], { message: "must be a string or an Error" })
   .optional();
 
 /** Every key `completion()` accepts. */
 export const completionParamsSchema = z.strictObject({
   model: nonEmptyString,
   messages: z.array(messageSchema).min(1, "must hold at least one message"),
-  stream: z.boolean().nullish(),
+  stream: nullishBoolean,
   ...chatWireShape,
   ...clientOptionsShape,
   streamIdleTimeout: milliseconds.optional(),
@@ -300,14 +307,14 @@ export interface CompletionParams
 export const embeddingParamsSchema = z.strictObject({
   model: nonEmptyString,
   input: z.union([
-    z.string(),
-    z.array(z.string()).min(1, "must hold at least one input"),
+    string,
+    z.array(string).min(1, "must hold at least one input"),
     z.array(z.number().int()).min(1, "must hold at least one token"),
     z.array(z.array(z.number().int())).min(1, "must hold at least one input"),
   ]),
   dimensions: z.number().int().positive().optional(),
   encoding_format: z.enum(["float", "base64"]).optional(),
-  user: z.string().optional(),
+  user: optionalString,
   ...clientOptionsShape,
 });
 
@@ -328,13 +335,13 @@ export const imageGenerationParamsSchema = z.strictObject({
   model: nonEmptyString,
   prompt: nonEmptyString,
   n: z.number().int().min(1).optional(),
-  size: z.string().optional(),
-  quality: z.string().optional(),
+  size: optionalString,
+  quality: optionalString,
   response_format: z.enum(["url", "b64_json"]).optional(),
-  style: z.string().optional(),
-  user: z.string().optional(),
-  background: z.string().optional(),
-  output_format: z.string().optional(),
+  style: optionalString,
+  user: optionalString,
+  background: optionalString,
+  output_format: optionalString,
   ...clientOptionsShape,
 });
 

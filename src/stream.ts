@@ -79,6 +79,8 @@ export class CompletionStream implements AsyncIterable<ModelResponseStream> {
         throw error;
       }
       if (this.#finished) return DONE;
+      const ready = this.#source.takeQueued?.();
+      if (ready !== undefined) return { done: false, value: ready };
       let chunk: ModelResponseStream | undefined;
       try {
         chunk = await this.#source.next();

@@ -198,6 +198,39 @@ describe("connection failures", () => {
   });
 });
 
+describe("a connection that never comes up", () => {
+  const hangingDispatcher = () =>
+    new Agent({
+      connect: (() => {
+        // Never calls back: a SYN into a black hole.
+      }) as never,
+    });
+
+  it("abort while connecting rejects at once with the reason", async () => {
+    const dispatcher = hangingDispatcher();
+    const controller = new AbortController();
+    const reason = new Error("gave up connecting");
+    setTimeout(() => controller.abort(reason), 100);
+    const { value: error, ms } = await timed(() =>
+      failure(call({ dispatcher, signal: controller.signal })),
+    );
+    expect(error).toBe(reason);
+    expect(ms).toBeLessThan(100 + PROMPTLY_MS);
+    await dispatcher.destroy();
+  });
+
+  it("timeout while connecting is a TimeoutError, retried", async () => {
+    const dispatcher = hangingDispatcher();
+    const { value: error, ms } = await timed(() =>
+      failure(call({ dispatcher, timeout: 100, maxRetries: 1 })),
+    );
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).attempts).toBe(2);
+    expect(ms).toBeLessThan(2 * 100 + 1_000 + PROMPTLY_MS);
+    await dispatcher.destroy();
+  });
+});
+
 describe("stalls and timeouts", () => {
   it("a stall before the headers ends with TimeoutError after each attempt's timeout", async () => {
     server.handle(() => undefined);

@@ -1,0 +1,62 @@
+/** The default transport's own pieces: the lean Agent import, dispatchers, keep-alive reuse. */
+import { Agent, MockAgent } from "undici";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { completion } from "../src/index.js";
+import { collect, contentOf } from "./helpers/collect.js";
+import { chatCompletionBody, helloWorldStream } from "./helpers/fixtures.js";
+import { sendJson, startEvents, startServer, type TestServer } from "./helpers/server.js";
+
+const messages = [{ role: "user" as const, content: "Hi" }];
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(() => server.close());
+
+describe("the undici transport", () => {
+  it("loads the very Agent that undici exports", async () => {
+    const { default: LeanAgent } = await import("undici/lib/dispatcher/agent.js");
+    expect(LeanAgent).toBe(Agent);
+  });
+
+  it("reuses keep-alive connections for sequential calls and streams", async () => {
+    const sockets = new Set<unknown>();
+    server.handle((request, response, raw) => {
+      sockets.add(raw.socket);
+      if (request.json?.stream === true) {
+        startEvents(response);
+        response.end(helloWorldStream());
+      } else sendJson(response, 200, chatCompletionBody("ok"));
+    });
+    const options = { model: "cometapi/gpt-5", messages, apiKey: "k", apiBase: server.apiBase };
+    for (let index = 0; index < 5; index++) {
+      await completion(options);
+      expect(contentOf(await collect(await completion({ ...options, stream: true })))).toBe(
+        "Hello world",
+      );
+    }
+    // 10 calls; undici's pool may hand the next call a second idle connection while the first
+    // is being marked free, but never opens one per call.
+    expect(sockets.size).toBeLessThanOrEqual(2);
+  });
+
+  it("sends through a caller's dispatcher (undici's MockAgent)", async () => {
+    const mockAgent = new MockAgent();
+    mockAgent.disableNetConnect();
+    mockAgent
+      .get("https://api.cometapi.com")
+      .intercept({ path: "/v1/chat/completions", method: "POST" })
+      .reply(200, chatCompletionBody("from MockAgent"), {
+        headers: { "content-type": "application/json", "x-request-id": "mock_1" },
+      });
+    const response = await completion({
+      model: "cometapi/gpt-5",
+      messages,
+      apiKey: "k",
+      dispatcher: mockAgent,
+    });
+    expect(response.choices[0]?.message.content).toBe("from MockAgent");
+    expect(response._hidden_params.requestId).toBe("mock_1");
+    await mockAgent.close();
+  });
+});
