@@ -1,9 +1,15 @@
 /** `embedding()`: OpenAI's `POST /embeddings` through any registered provider. */
+import { hasDataArray, runModelCall } from "./model-call.js";
 import { type EmbeddingParams, embeddingParamsSchema } from "./params.js";
-import { buildBody, parseModel, resolveCall } from "./resolve.js";
-import { sendJson } from "./send.js";
 import type { EmbeddingResponse } from "./types.js";
-import { validateParams } from "./validate.js";
+
+const embeddingCall = {
+  name: "embedding",
+  schema: embeddingParamsSchema,
+  endpoint: "embeddings",
+  isExpected: hasDataArray,
+  expected: "an embedding list",
+} as const;
 
 /**
  * Embeds text (or tokens) with an embedding model; answers with OpenAI's embedding list.
@@ -14,16 +20,5 @@ import { validateParams } from "./validate.js";
  * console.log(data[0]?.embedding.length);
  */
 export async function embedding(params: EmbeddingParams): Promise<EmbeddingResponse> {
-  validateParams(embeddingParamsSchema, params, "embedding");
-  const { adapter, model } = parseModel(params.model);
-  const call = resolveCall(adapter, model, params);
-  const body = buildBody(params as unknown as Record<string, unknown>, model);
-  const response = await sendJson(
-    call,
-    "embeddings",
-    body,
-    (json) => Array.isArray(json.data),
-    "an embedding list",
-  );
-  return response as EmbeddingResponse;
+  return (await runModelCall(embeddingCall, params)) as EmbeddingResponse;
 }

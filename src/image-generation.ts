@@ -1,9 +1,15 @@
 /** `imageGeneration()`: OpenAI's `POST /images/generations` through any registered provider. */
+import { hasDataArray, runModelCall } from "./model-call.js";
 import { type ImageGenerationParams, imageGenerationParamsSchema } from "./params.js";
-import { buildBody, parseModel, resolveCall } from "./resolve.js";
-import { sendJson } from "./send.js";
 import type { ImageResponse } from "./types.js";
-import { validateParams } from "./validate.js";
+
+const imageGenerationCall = {
+  name: "imageGeneration",
+  schema: imageGenerationParamsSchema,
+  endpoint: "images",
+  isExpected: hasDataArray,
+  expected: "an image list",
+} as const;
 
 /**
  * Generates images from a prompt; answers with `{ created, data: [{ url?, b64_json?,
@@ -14,16 +20,5 @@ import { validateParams } from "./validate.js";
  * console.log(image.data[0]?.url);
  */
 export async function imageGeneration(params: ImageGenerationParams): Promise<ImageResponse> {
-  validateParams(imageGenerationParamsSchema, params, "imageGeneration");
-  const { adapter, model } = parseModel(params.model);
-  const call = resolveCall(adapter, model, params);
-  const body = buildBody(params as unknown as Record<string, unknown>, model);
-  const response = await sendJson(
-    call,
-    "images",
-    body,
-    (json) => Array.isArray(json.data),
-    "an image list",
-  );
-  return response as ImageResponse;
+  return (await runModelCall(imageGenerationCall, params)) as ImageResponse;
 }

@@ -1,4 +1,5 @@
 /** `listModels()`: the models a provider offers, from its `GET /models`. */
+import { hasDataArray } from "./model-call.js";
 import { type ListModelsParams, listModelsParamsSchema } from "./params.js";
 import { resolveCall, resolveProvider } from "./resolve.js";
 import { sendJson } from "./send.js";
@@ -17,12 +18,6 @@ export async function listModels(params: ListModelsParams): Promise<ModelObject[
   validateParams(listModelsParamsSchema, params, "listModels");
   const adapter = resolveProvider(params.provider);
   const call = resolveCall(adapter, "", params);
-  const response = await sendJson(
-    call,
-    "models",
-    undefined,
-    (json) => Array.isArray(json.data),
-    "a model list",
-  );
+  const response = await sendJson(call, "models", undefined, hasDataArray, "a model list");
   return response.data as ModelObject[];
 }
