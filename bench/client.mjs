@@ -36,7 +36,11 @@ async function streams(count, chunks, inFlight) {
 }
 
 const scenarios = {
-  sequential: { warmup: () => calls(300, 1), run: () => calls(2000, 1), unit: "call" },
+  sequential: {
+    warmup: () => calls(300, 1),
+    run: () => calls(Number(process.env.BENCH_CALLS ?? 2000), 1),
+    unit: "call",
+  },
   concurrent: { warmup: () => calls(640, 64), run: () => calls(6000, 64), unit: "call" },
   "one-stream": {
     warmup: () => streams(2, 2000, 1),

@@ -117,3 +117,74 @@ describe("invalid parameters fail before any request, naming the field and the f
     expect(server.requests).toHaveLength(0);
   });
 });
+
+describe("the fast validity check agrees with the full strict parse", () => {
+  it("on random parameter objects", async () => {
+    const fc = (await import("fast-check")).default;
+    const { completionParamsSchema } = await import("../src/params.js");
+    const { validateParams } = await import("../src/validate.js");
+    const values = fc.oneof(
+      fc.constantFrom(
+        undefined,
+        null,
+        "cometapi/gpt-5",
+        "",
+        0.5,
+        3,
+        -1,
+        1.5,
+        true,
+        [],
+        {},
+        [{ role: "user", content: "Hi" }],
+        [{ role: "tool", content: "x" }],
+        { include_usage: true },
+        { type: "json_object" },
+        "auto",
+        new AbortController().signal,
+        new Error("x"),
+        "http://127.0.0.1:1/v1",
+        "not a url",
+      ),
+      fc.string(),
+      fc.double(),
+    );
+    const keys = fc.constantFrom(
+      "model",
+      "messages",
+      "temperature",
+      "top_p",
+      "n",
+      "max_tokens",
+      "stream",
+      "stream_options",
+      "response_format",
+      "tool_choice",
+      "apiKey",
+      "apiBase",
+      "timeout",
+      "maxRetries",
+      "signal",
+      "mockResponse",
+      "maxTokens",
+      "whatever",
+    );
+    fc.assert(
+      fc.property(fc.dictionary(keys, values), fc.boolean(), (extra, withBase) => {
+        const params = withBase
+          ? { model: "cometapi/gpt-5", messages: [{ role: "user", content: "Hi" }], ...extra }
+          : extra;
+        const expected = completionParamsSchema.safeParse(params).success;
+        let actual = true;
+        try {
+          validateParams(completionParamsSchema, params, "completion");
+        } catch (error) {
+          expect(error).toBeInstanceOf(BadRequestError);
+          actual = false;
+        }
+        expect(actual).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
