@@ -21,6 +21,7 @@ export {
 export { imageGeneration } from "./image-generation.js";
 export { listModels } from "./list-models.js";
 export type {
+  ChatWireParams,
   ClientOptions,
   CompletionParams,
   EmbeddingParams,

@@ -264,10 +264,85 @@ export interface ClientOptions {
   fetch?: FetchFunction | undefined;
 }
 
-/** The parameters of `completion()`. */
-export interface CompletionParams
-  extends ClientOptions,
-    Omit<InferredCompletionParams, keyof ClientOptions | "streamIdleTimeout" | "mockResponse"> {
+type Wire = InferredCompletionParams;
+
+/**
+ * The wire parameters of a chat completion, exactly as in OpenAI's API: typed, validated, and
+ * sent unchanged. Anything else goes through `extraBody`.
+ */
+export interface ChatWireParams {
+  /** Sampling temperature, 0 to 2. @example 0.7 */
+  temperature?: Wire["temperature"];
+  /** Nucleus sampling: the probability mass to sample from, 0 to 1. */
+  top_p?: Wire["top_p"];
+  /** How many choices to generate. @default 1 */
+  n?: Wire["n"];
+  /** Up to 4 sequences where generation stops. */
+  stop?: Wire["stop"];
+  /** Most tokens to generate (older models; see `max_completion_tokens`). */
+  max_tokens?: Wire["max_tokens"];
+  /** Most tokens to generate, reasoning tokens included. */
+  max_completion_tokens?: Wire["max_completion_tokens"];
+  /** -2 to 2: penalizes tokens already present, encouraging new topics. */
+  presence_penalty?: Wire["presence_penalty"];
+  /** -2 to 2: penalizes tokens by how often they appeared. */
+  frequency_penalty?: Wire["frequency_penalty"];
+  /** Token id -> bias from -100 to 100. */
+  logit_bias?: Wire["logit_bias"];
+  /** Return log probabilities of the output tokens. */
+  logprobs?: Wire["logprobs"];
+  /** 0 to 20 most likely tokens to return at each position (needs `logprobs`). */
+  top_logprobs?: Wire["top_logprobs"];
+  /** Best-effort deterministic sampling. */
+  seed?: Wire["seed"];
+  /** An id for the end user, for abuse monitoring. */
+  user?: Wire["user"];
+  /**
+   * `{ type: "text" }`, `{ type: "json_object" }`, or `{ type: "json_schema", json_schema: { name, schema, strict } }`.
+   * @example { type: "json_schema", json_schema: { name: "answer", schema: { type: "object" } } }
+   */
+  response_format?: Wire["response_format"];
+  /** Tools the model may call. */
+  tools?: Wire["tools"];
+  /** `"none"`, `"auto"`, `"required"`, or `{ type: "function", function: { name } }`. */
+  tool_choice?: Wire["tool_choice"];
+  /** Whether the model may call several tools in one turn. */
+  parallel_tool_calls?: Wire["parallel_tool_calls"];
+  /** Reasoning effort for models that reason. @example "low" */
+  reasoning_effort?:
+    | "none"
+    | "minimal"
+    | "low"
+    | "medium"
+    | "high"
+    | "xhigh"
+    | (string & {})
+    | null;
+  /**
+   * Stream options. llmux sends `{ include_usage: true }` for a stream when you set none.
+   * @example { include_usage: true }
+   */
+  stream_options?: Wire["stream_options"];
+  /** The provider's service tier. @example "flex" */
+  service_tier?: Wire["service_tier"];
+  /** Output modalities. @example ["text", "audio"] */
+  modalities?: Wire["modalities"];
+  /** Audio output settings. @example { voice: "alloy", format: "wav" } */
+  audio?: Wire["audio"];
+  /** Predicted output, to speed up regeneration. */
+  prediction?: Wire["prediction"];
+  /** Web search settings, for models that search. */
+  web_search_options?: Wire["web_search_options"];
+  /** Key-value pairs stored with the completion. */
+  metadata?: Wire["metadata"];
+  /** Whether the provider stores the completion. */
+  store?: Wire["store"];
+  /** Answer length for models that support it. */
+  verbosity?: Wire["verbosity"];
+}
+
+/** The parameters of `completion()`: the model, the messages, wire parameters, client options. */
+export interface CompletionParams extends ClientOptions, ChatWireParams {
   /**
    * `"<provider>/<model id>"`, split at the first `/`.
    * @example "cometapi/gpt-5"
@@ -287,16 +362,6 @@ export interface CompletionParams
    * `stream: true`); an `Error` is thrown as it is.
    */
   mockResponse?: string | Error | undefined;
-  /** The model's reasoning effort, for models that reason. */
-  reasoning_effort?:
-    | "none"
-    | "minimal"
-    | "low"
-    | "medium"
-    | "high"
-    | "xhigh"
-    | (string & {})
-    | null;
 }
 
 // ---------------------------------------------------------------------------------------------

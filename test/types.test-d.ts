@@ -2,6 +2,7 @@
 import { describe, expectTypeOf, it } from "vitest";
 import {
   type APIError,
+  type CompletionParams,
   type CompletionStream,
   completion,
   type EmbeddingResponse,
@@ -60,6 +61,13 @@ describe("completion() types", () => {
     expectTypeOf<RateLimitError["requestId"]>().toEqualTypeOf<string | undefined>();
     expectTypeOf(new RateLimitError("x")).toMatchTypeOf<APIError>();
     expectTypeOf(streamChunkBuilder).returns.toEqualTypeOf<ModelResponse>();
+  });
+
+  it("documents every key the schema accepts, with the schema's types", async () => {
+    const { completionParamsSchema } = await import("../src/params.js");
+    type SchemaKeys = keyof import("zod").input<typeof completionParamsSchema>;
+    expectTypeOf<Exclude<SchemaKeys, keyof CompletionParams>>().toEqualTypeOf<never>();
+    expectTypeOf<Exclude<keyof CompletionParams, SchemaKeys>>().toEqualTypeOf<never>();
   });
 
   it("types the other calls", () => {
