@@ -104,7 +104,7 @@ export function toCallError(
 /**
  * Sends `request` for `call`, retrying as the rules say, and returns what `read` makes of the
  * first 2xx answer. `read` runs inside the attempt, under its timeout: for a stream it reads up
- * to the first chunk. With `keepOpen` the answer's connection stays with the caller (a stream).
+ * to the first chunk, and the connection then stays open with the returned `attempt`.
  */
 export async function send<T>(
   call: ResolvedCall,

@@ -3,7 +3,7 @@ import { Agent, MockAgent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { completion } from "../src/index.js";
 import { collect, contentOf } from "./helpers/collect.js";
-import { chatCompletionBody, helloWorldStream } from "./helpers/fixtures.js";
+import { chatCompletionBody, chunkBody, helloWorldStream } from "./helpers/fixtures.js";
 import { sendJson, startEvents, startServer, type TestServer } from "./helpers/server.js";
 
 const messages = [{ role: "user" as const, content: "Hi" }];
@@ -38,6 +38,44 @@ describe("the undici transport", () => {
     // 10 calls; undici's pool may hand the next call a second idle connection while the first
     // is being marked free, but never opens one per call.
     expect(sockets.size).toBeLessThanOrEqual(2);
+  });
+
+  it("reads a 2 MiB answer that comes in many network reads", async () => {
+    const big = "x".repeat(2 * 1024 * 1024);
+    server.handle((_, response) => sendJson(response, 200, chatCompletionBody(big)));
+    const response = await completion({
+      model: "cometapi/gpt-5",
+      messages,
+      apiKey: "k",
+      apiBase: server.apiBase,
+    });
+    expect(response.choices[0]?.message.content).toBe(big);
+  });
+
+  it("gives a slow reader of a big stream every chunk, in order (backpressure)", async () => {
+    server.handle((_, response) => {
+      startEvents(response);
+      const events: string[] = [];
+      for (let index = 0; index < 5000; index++) {
+        events.push(`data: ${JSON.stringify(chunkBody({ content: `${index},` }))}\n\n`);
+      }
+      response.end(`${events.join("")}data: [DONE]\n\n`);
+    });
+    const stream = await completion({
+      model: "cometapi/gpt-5",
+      messages,
+      apiKey: "k",
+      apiBase: server.apiBase,
+      stream: true,
+    });
+    let text = "";
+    let count = 0;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? "";
+      if (++count % 500 === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(count).toBe(5000);
+    expect(text).toBe(Array.from({ length: 5000 }, (_, index) => `${index},`).join(""));
   });
 
   it("sends through a caller's dispatcher (undici's MockAgent)", async () => {

@@ -98,6 +98,8 @@ class ResponseHandler
   #queuedBytes = 0;
   #ended = false;
   #discard = false;
+  /** text() was called: the whole body is wanted, so reading never pauses. */
+  #wantsAll = false;
   #error: unknown = undefined;
   /** A reader waiting for the next chunk (iterator) or for the end (text). */
   #wake: (() => void) | undefined;
@@ -146,7 +148,10 @@ class ResponseHandler
     if (this.#discard) return;
     this.#chunks.push(chunk);
     this.#queuedBytes += chunk.length;
-    if (this.#queuedBytes > HIGH_WATER_MARK && this.#wake === undefined) controller.pause();
+    // Backpressure only for a stream whose reader is busy; text() takes everything anyway.
+    if (this.#queuedBytes > HIGH_WATER_MARK && this.#wake === undefined && !this.#wantsAll) {
+      controller.pause();
+    }
     this.#notify();
   }
 
@@ -186,6 +191,7 @@ class ResponseHandler
   // -- llmux's side -----------------------------------------------------------------------------
 
   async text(): Promise<string> {
+    this.#wantsAll = true;
     while (!this.#ended) await this.#waitForMore();
     if (this.#error !== undefined) throw this.#error;
     const chunks = this.#chunks;
