@@ -4,13 +4,8 @@
  * stream can end: `[DONE]`, a clean end of the body, an error event, a dropped connection, an
  * idle timeout, the caller's abort, or the user closing it.
  */
-import {
-  APIError,
-  createConnectionError,
-  createEventError,
-  TimeoutError,
-  where,
-} from "./errors.js";
+import { createConnectionError, createEventError, where } from "./create-error.js";
+import { APIError, TimeoutError } from "./errors.js";
 import type { ResolvedCall } from "./resolve.js";
 import { type Attempt, stopAttempt, toCallError } from "./send.js";
 import { createSSEDecoder } from "./sse.js";

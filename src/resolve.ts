@@ -2,7 +2,8 @@
  * From a call's parameters to everything needed to send it: the provider adapter, the model id,
  * the key and base URL (with the precedence of SPEC.md), the transport and the limits.
  */
-import { AuthenticationError, BadRequestError, type ErrorContext } from "./errors.js";
+import type { ErrorContext } from "./create-error.js";
+import { AuthenticationError, BadRequestError } from "./errors.js";
 import type { ClientOptions } from "./params.js";
 import type { ProviderAdapter } from "./providers/provider.js";
 import { getProvider, listProviders } from "./providers/registry.js";

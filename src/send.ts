@@ -4,15 +4,13 @@
  * every failure turned into an `LLMError`.
  */
 import {
-  APIError,
   createConnectionError,
   createEventError,
   createInvalidBodyError,
   createStatusError,
-  LLMError,
-  TimeoutError,
   where,
-} from "./errors.js";
+} from "./create-error.js";
+import { APIError, LLMError, TimeoutError } from "./errors.js";
 import { attachHiddenParams } from "./hidden-params.js";
 import type { Endpoint } from "./providers/provider.js";
 import type { ResolvedCall } from "./resolve.js";
