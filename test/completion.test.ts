@@ -1,21 +1,13 @@
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import packageJson from "../package.json" with { type: "json" };
 import { acompletion, completion, VERSION } from "../src/index.js";
 import { chatCompletionBody } from "./helpers/fixtures.js";
-import { sendJson, startServer, type TestServer } from "./helpers/server.js";
+import { sendJson, useTestServer } from "./helpers/server.js";
 
 const messages = [{ role: "user" as const, content: "Hi" }];
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(() => server.close());
-afterEach(() => {
-  server.requests.length = 0;
-});
+const server = useTestServer();
 
 describe("completion() over the default undici transport", () => {
   it("sends OpenAI's request and returns the typed chat.completion", async () => {

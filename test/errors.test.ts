@@ -1,5 +1,5 @@
 import { inspect } from "node:util";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   APIError,
   AuthenticationError,
@@ -17,19 +17,11 @@ import {
   TimeoutError,
   UnprocessableEntityError,
 } from "../src/index.js";
-import { sendJson, startServer, type TestServer } from "./helpers/server.js";
+import { sendJson, useTestServer } from "./helpers/server.js";
 
 const messages = [{ role: "user" as const, content: "Hi" }];
 const API_KEY = "sk-secret-1234567890abcdef";
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(() => server.close());
-afterEach(() => {
-  server.requests.length = 0;
-});
+const server = useTestServer();
 
 const call = () =>
   completion({

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import packageJson from "../package.json" with { type: "json" };
 import {
   AuthenticationError,
@@ -13,13 +13,9 @@ import {
 } from "../src/index.js";
 import { collect, contentOf } from "./helpers/collect.js";
 import { helloWorldStream } from "./helpers/fixtures.js";
-import { sendJson, startEvents, startServer, type TestServer } from "./helpers/server.js";
+import { sendJson, startEvents, useTestServer } from "./helpers/server.js";
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(() => server.close());
+const server = useTestServer();
 afterEach(() => {
   server.requests.length = 0;
   vi.unstubAllEnvs();

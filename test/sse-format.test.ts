@@ -5,27 +5,16 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { completion, type ModelResponseStream } from "../src/index.js";
 import { collect, contentOf, fetchReturning } from "./helpers/collect.js";
 import { chunkBody } from "./helpers/fixtures.js";
-import {
-  splitAt,
-  startEvents,
-  startServer,
-  type TestServer,
-  writePieces,
-} from "./helpers/server.js";
+import { splitAt, startEvents, useTestServer, writePieces } from "./helpers/server.js";
 
 const messages = [{ role: "user" as const, content: "Hi" }];
 const encoder = new TextEncoder();
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "fixtures", name));
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(() => server.close());
+const server = useTestServer();
 
 /** Streams `pieces` from the server, one write each, and returns what the client yields. */
 async function streamPieces(

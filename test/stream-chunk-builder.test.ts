@@ -1,19 +1,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { completion, type ModelResponseStream, streamChunkBuilder } from "../src/index.js";
 import { collect } from "./helpers/collect.js";
 import { chunkBody } from "./helpers/fixtures.js";
-import { sendJson, startEvents, startServer, type TestServer } from "./helpers/server.js";
+import { sendJson, startEvents, useTestServer } from "./helpers/server.js";
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "fixtures", name), "utf8");
 const messages = [{ role: "user" as const, content: "Weather in Paris and Tokyo?" }];
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(() => server.close());
+const server = useTestServer();
 
 describe("streamChunkBuilder", () => {
   it("rebuilds the non-streamed answer from a recorded parallel-tool-call stream", async () => {

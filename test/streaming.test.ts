@@ -1,6 +1,7 @@
+import type { ServerResponse } from "node:http";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   APIConnectionError,
   APIError,
@@ -14,25 +15,20 @@ import {
 } from "../src/index.js";
 import { collect, contentOf } from "./helpers/collect.js";
 import { chunkBody, helloWorldStream, usageChunkBody } from "./helpers/fixtures.js";
-import {
-  sendJson,
-  sleep,
-  startEvents,
-  startServer,
-  type TestServer,
-  writeEvent,
-} from "./helpers/server.js";
+import { sendJson, sleep, startEvents, useTestServer, writeEvent } from "./helpers/server.js";
 
 const messages = [{ role: "user" as const, content: "Hi" }];
-let server: TestServer;
+const server = useTestServer();
 
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(() => server.close());
-afterEach(() => {
-  server.requests.length = 0;
-});
+/** 1000 chunks, "0 ", "1 ", ..., 5 ms apart, until the client goes away. */
+const longStream = async (_: unknown, response: ServerResponse) => {
+  startEvents(response);
+  for (let index = 0; index < 1000 && !response.destroyed; index++) {
+    writeEvent(response, chunkBody({ content: `${index} ` }));
+    await sleep(5);
+  }
+  response.end();
+};
 
 const stream = (extra: Record<string, unknown> = {}) =>
   completion({
@@ -223,14 +219,7 @@ describe("CompletionStream", () => {
   });
 
   it("closes the connection at once when the loop is left early", async () => {
-    server.handle(async (_, response) => {
-      startEvents(response);
-      for (let index = 0; index < 1000 && !response.destroyed; index++) {
-        writeEvent(response, chunkBody({ content: `${index} ` }));
-        await sleep(5);
-      }
-      response.end();
-    });
+    server.handle(longStream);
     for await (const chunk of await stream()) {
       expect(chunk.choices[0]?.delta.content).toBe("0 ");
       break;
@@ -240,14 +229,7 @@ describe("CompletionStream", () => {
   });
 
   it("stream.abort() closes the connection and ends the iteration quietly", async () => {
-    server.handle(async (_, response) => {
-      startEvents(response);
-      for (let index = 0; index < 1000 && !response.destroyed; index++) {
-        writeEvent(response, chunkBody({ content: "x" }));
-        await sleep(5);
-      }
-      response.end();
-    });
+    server.handle(longStream);
     const result = await stream();
     let count = 0;
     for await (const _ of result) {
@@ -261,14 +243,7 @@ describe("CompletionStream", () => {
   });
 
   it("an abort through signal throws the signal's reason from the iterator", async () => {
-    server.handle(async (_, response) => {
-      startEvents(response);
-      for (let index = 0; index < 1000 && !response.destroyed; index++) {
-        writeEvent(response, chunkBody({ content: "x" }));
-        await sleep(5);
-      }
-      response.end();
-    });
+    server.handle(longStream);
     const controller = new AbortController();
     const reason = new Error("user navigated away");
     const result = await stream({ signal: controller.signal });

@@ -1,17 +1,13 @@
 /** The default transport's own pieces: the lean Agent import, dispatchers, keep-alive reuse. */
 import { Agent, MockAgent } from "undici";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { completion } from "../src/index.js";
 import { collect, contentOf } from "./helpers/collect.js";
 import { chatCompletionBody, chunkBody, helloWorldStream } from "./helpers/fixtures.js";
-import { sendJson, startEvents, startServer, type TestServer } from "./helpers/server.js";
+import { sendJson, startEvents, useTestServer } from "./helpers/server.js";
 
 const messages = [{ role: "user" as const, content: "Hi" }];
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(() => server.close());
+const server = useTestServer();
 
 describe("the undici transport", () => {
   it("loads the very Agent that undici exports", async () => {

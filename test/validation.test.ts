@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BadRequestError, completion, embedding } from "../src/index.js";
-import { startServer, type TestServer } from "./helpers/server.js";
+import { useTestServer } from "./helpers/server.js";
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(() => server.close());
+const server = useTestServer();
 
 async function rejection(params: unknown): Promise<BadRequestError> {
   const error = await completion(params as never).catch((caught: unknown) => caught);

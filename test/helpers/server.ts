@@ -6,6 +6,7 @@
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { afterAll, afterEach, beforeAll } from "vitest";
 
 /** A request as the server received it. */
 export interface RecordedRequest {
@@ -178,4 +179,38 @@ export function splitAt(bytes: Uint8Array, offsets: readonly number[]): Uint8Arr
   }
   pieces.push(bytes.subarray(start));
   return pieces;
+}
+
+/**
+ * A test server for the whole file: started before the first test, its request log cleared after
+ * each test, closed after the last. Usable at once; its fields are read when the tests run.
+ */
+export function useTestServer(initial?: Handler): TestServer {
+  let started: TestServer | undefined;
+  const current = (): TestServer => {
+    if (started === undefined) throw new Error("the test server starts in beforeAll");
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startServer(initial);
+  });
+  afterEach(() => {
+    if (started !== undefined) started.requests.length = 0;
+  });
+  afterAll(() => started?.close());
+  return {
+    get origin() {
+      return current().origin;
+    },
+    get apiBase() {
+      return current().apiBase;
+    },
+    get requests() {
+      return current().requests;
+    },
+    handle: (handler) => current().handle(handler),
+    openResponses: () => current().openResponses(),
+    openSockets: () => current().openSockets(),
+    close: () => current().close(),
+  };
 }
