@@ -51,9 +51,16 @@ const isChatCompletion = (json: Record<string, unknown>) => Array.isArray(json.c
  * @throws {APIError} a subclass for each failure of the provider's API; see the README.
  */
 export function completion(params: CompletionParams & { stream: true }): Promise<CompletionStream>;
+/**
+ * Calls a chat model and resolves to OpenAI's `chat.completion` object.
+ *
+ * @example
+ * const response = await completion({ model: "cometapi/gpt-5", messages: [{ role: "user", content: "Hi" }] });
+ */
 export function completion(
   params: CompletionParams & { stream?: false | null | undefined },
 ): Promise<ModelResponse>;
+/** Calls a chat model; resolves to a `CompletionStream` when `stream` is `true`, else a `ModelResponse`. */
 export function completion(params: CompletionParams): Promise<ModelResponse | CompletionStream>;
 export async function completion(
   params: CompletionParams,

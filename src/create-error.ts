@@ -99,7 +99,7 @@ export function createStatusError(
     body = serverMessage;
   }
   const requestId = headers["x-request-id"];
-  const ErrorClass = errorClassForStatus(status, serverMessage);
+  const ErrorClass = errorClassForStatus(status, `${serverMessage} ${fields?.code ?? ""}`);
   const detail = serverMessage === "" ? "(empty body)" : serverMessage;
   const message = `${where(context)}: ${status} ${detail}${requestId ? ` (request id ${requestId})` : ""}`;
   return new ErrorClass(redactString(message, context.apiKey), {
@@ -127,7 +127,7 @@ export function createEventError(
 ): APIError {
   const fields = readProviderError(payload);
   const serverMessage = fields.message ?? "the server sent an error";
-  const ErrorClass = errorClassForStatus(fields.status, serverMessage);
+  const ErrorClass = errorClassForStatus(fields.status, `${serverMessage} ${fields.code ?? ""}`);
   const status = fields.status === undefined ? "" : `${fields.status} `;
   const message = `${where(context)}: ${status}${serverMessage}${requestId ? ` (request id ${requestId})` : ""}`;
   return new ErrorClass(redactString(message, context.apiKey), {

@@ -101,6 +101,25 @@ describe("status -> error class", () => {
     expect(error.isRetryable).toBe(false);
   });
 
+  it("a 400 whose code alone names the cause gets that class", async () => {
+    server.handle((_, response) =>
+      sendJson(
+        response,
+        400,
+        openAIError("Invalid request.", "invalid_request_error", "context_length_exceeded"),
+      ),
+    );
+    expect(await call()).toBeInstanceOf(ContextWindowExceededError);
+    server.handle((_, response) =>
+      sendJson(
+        response,
+        400,
+        openAIError("Invalid request.", "invalid_request_error", "content_filter"),
+      ),
+    );
+    expect(await call()).toBeInstanceOf(ContentPolicyViolationError);
+  });
+
   it("a 400 about the content policy is a ContentPolicyViolationError", async () => {
     server.handle((_, response) =>
       sendJson(

@@ -242,6 +242,15 @@ describe("CompletionStream", () => {
     expect(server.requests[0]!.clientAborted()).toBe(true);
   });
 
+  it("stream.abort() before any iteration: nothing is yielded, the connection is closed", async () => {
+    server.handle(longStream);
+    const result = await stream();
+    result.abort();
+    expect(await collect(result)).toEqual([]);
+    await server.requests[0]!.closed;
+    expect(server.requests[0]!.clientAborted()).toBe(true);
+  });
+
   it("an abort through signal throws the signal's reason from the iterator", async () => {
     server.handle(longStream);
     const controller = new AbortController();
