@@ -4,13 +4,20 @@
  * stream can end: `[DONE]`, a clean end of the body, an error event, a dropped connection, an
  * idle timeout, the caller's abort, or the user closing it.
  */
-import { createConnectionError, createEventError, where } from "./create-error.js";
+import {
+  createConnectionError,
+  createEventError,
+  createInvalidBodyError,
+  where,
+} from "./create-error.js";
 import { APIError, TimeoutError } from "./errors.js";
 import type { ResolvedCall } from "./resolve.js";
 import { type Attempt, stopAttempt, toCallError } from "./send.js";
 import { createSSEDecoder } from "./sse.js";
 import type { HttpResponse } from "./transport/transport.js";
 import type { ModelResponseStream } from "./types.js";
+
+const START_EXCERPT_BYTES = 1_000;
 
 /** Where a `CompletionStream` gets its chunks from: the network, or a `mockResponse`. */
 export interface ChunkSource {
@@ -33,6 +40,10 @@ export class ChunkReader implements ChunkSource {
   #head = 0;
   /** `[DONE]`, an error event or the end of the body was seen: no more reads. */
   #ended = false;
+  /** Whether any event came; a body with none is not a stream. */
+  #sawEvent = false;
+  /** The start of a body that has sent no event yet, for the message if it never does. */
+  #start = "";
   #pendingError: APIError | undefined;
   #waiting = false;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -53,6 +64,7 @@ export class ChunkReader implements ChunkSource {
   }
 
   #onEvent(data: string, event: string | undefined): void {
+    this.#sawEvent = true;
     if (this.#ended) return;
     if (data === "[DONE]") {
       this.#ended = true;
@@ -166,8 +178,23 @@ export class ChunkReader implements ChunkSource {
     if (result.done) {
       if (this.#attempt.stoppedBy !== undefined) return;
       this.#decoder.end();
+      if (!this.#sawEvent && this.#start.trim() !== "") {
+        // A 200 that is not a stream at all (an HTML page from a proxy): say so, never end quietly.
+        this.#fail(
+          createInvalidBodyError(
+            this.#call.context,
+            this.#response.status,
+            this.#response.headers,
+            this.#start,
+            "a stream of server-sent events",
+          ),
+        );
+      }
       this.#ended = true;
       return;
+    }
+    if (!this.#sawEvent && this.#start.length < START_EXCERPT_BYTES) {
+      this.#start += Buffer.from(result.value).toString("utf8", 0, START_EXCERPT_BYTES);
     }
     try {
       this.#decoder.feed(result.value);

@@ -140,6 +140,19 @@ describe("CompletionStream", () => {
     await expect(stream()).rejects.toBeInstanceOf(RateLimitError);
   });
 
+  it("a 200 that is no stream at all (an HTML page) throws an APIError, not an empty stream", async () => {
+    server.handle((_, response) => {
+      response.writeHead(200, { "content-type": "text/html" });
+      response.end("<html><body><h1>Please sign in to the Wi-Fi</h1></body></html>");
+    });
+    const error = await stream()
+      .then(collect)
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(APIError);
+    expect((error as APIError).message).toContain("server-sent events");
+    expect((error as APIError).message).toContain("Please sign in to the Wi-Fi");
+  });
+
   it("throws an in-stream error event from the iterator as the class of its code", async () => {
     server.handle((_, response) => {
       startEvents(response, { "x-request-id": "req_stream" });
