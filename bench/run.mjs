@@ -19,7 +19,7 @@ const option = (name, fallback) => {
 const reps = Number(option("reps", "3"));
 const clients = option("clients", "raw,llmux,openai,ai").split(",");
 const scenarios = option("scenarios", "sequential,concurrent,one-stream,many-streams").split(",");
-const coldRuns = args.includes("--no-cold") ? 0 : Number(option("cold-runs", "7"));
+const coldRuns = args.includes("--no-cold") ? 0 : Number(option("cold-runs", "15"));
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);

@@ -139,14 +139,8 @@ export class ChunkReader implements ChunkSource {
     while (true) {
       // An abort or timeout wins over chunks already read but not yet yielded.
       if (this.#attempt.stoppedBy !== undefined) return this.#stopped(undefined);
-      if (this.#head < this.#queue.length) {
-        const chunk = this.#queue[this.#head++] as ModelResponseStream;
-        if (this.#head === this.#queue.length) {
-          this.#queue.length = 0;
-          this.#head = 0;
-        }
-        return chunk;
-      }
+      const chunk = this.takeQueued();
+      if (chunk !== undefined) return chunk;
       if (this.#pendingError !== undefined) {
         this.close(false);
         throw this.#pendingError;

@@ -2,7 +2,6 @@
  * When and how long to wait between attempts. p-retry runs the loop; this module decides, from
  * the error (its class decided `isRetryable`) and the server's headers, how long to wait.
  */
-import pRetry from "p-retry";
 import { APIError, LLMError } from "./errors.js";
 
 /** A server may ask for a wait up to this long; a longer one is not waited for. */
@@ -92,8 +91,8 @@ async function retryAfterWait(
  * waiting between attempts as the server asks or with backoff. The caller's abort ends it at once
  * with the signal's reason.
  *
- * The first attempt runs outside p-retry, which enters only once it has failed: a call that
- * succeeds at once (nearly all of them) pays nothing for the retry machinery.
+ * The first attempt runs outside p-retry, which is loaded and entered only once it has failed: a
+ * call that succeeds at once (nearly all of them) pays nothing for the retry machinery.
  */
 export async function withRetries<T>(
   attempt: (attemptNumber: number) => Promise<T>,
@@ -112,6 +111,8 @@ export async function withRetries<T>(
     }
   }
   try {
+    // Loaded on the first retry: a process whose calls all succeed never loads it.
+    const { default: pRetry } = await import("p-retry");
     return await pRetry((attemptNumber) => attempt(attemptNumber + 1), {
       retries: maxRetries - 1,
       minTimeout: 0,
