@@ -2,6 +2,7 @@
  * The facade: `completion()` parses the model, resolves the provider, validates, calls (with
  * retries) and hands back a `ModelResponse` or a `CompletionStream`.
  */
+import { onAbort } from "./abort-signal.js";
 import { ChunkReader } from "./chunk-reader.js";
 import {
   createMockChunks,
@@ -128,14 +129,9 @@ async function openStream(
   reader.startIdleTimer(streamIdleTimeout ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS);
 
   const signal = call.signal;
-  let onFinish: (() => void) | undefined;
-  if (signal !== undefined) {
-    const onAbort = () => stopAttempt(attempt, "caller", signal.reason);
-    if (signal.aborted) onAbort();
-    else {
-      signal.addEventListener("abort", onAbort, { once: true });
-      onFinish = () => signal.removeEventListener("abort", onAbort);
-    }
-  }
+  const onFinish =
+    signal === undefined
+      ? undefined
+      : onAbort(signal, () => stopAttempt(attempt, "caller", signal.reason));
   return new CompletionStream(reader, first, firstError, hidden, onFinish);
 }

@@ -2,6 +2,7 @@
  * When and how long to wait between attempts. p-retry runs the loop; this module decides, from
  * the error (its class decided `isRetryable`) and the server's headers, how long to wait.
  */
+import { onAbort } from "./abort-signal.js";
 import { APIError, LLMError } from "./errors.js";
 
 /** A server may ask for a wait up to this long; a longer one is not waited for. */
@@ -56,15 +57,17 @@ export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void
       reject(signal.reason);
       return;
     }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
+    const unsubscribe =
+      signal === undefined
+        ? undefined
+        : onAbort(signal, () => {
+            clearTimeout(timer);
+            reject(signal.reason);
+          });
     const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+      unsubscribe?.();
       resolve();
     }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
 

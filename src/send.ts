@@ -3,6 +3,8 @@
  * `timeout`, retried by the rules of `retry.ts`, aborted at once by the caller's signal, and
  * every failure turned into an `LLMError`.
  */
+
+import { onAbort } from "./abort-signal.js";
 import {
   createConnectionError,
   createEventError,
@@ -115,10 +117,12 @@ export async function send<T>(
   const startedAt = performance.now();
   let attempts = 0;
   let current: Attempt | undefined;
-  const onAbort = () => {
-    if (current !== undefined) stopAttempt(current, "caller", signal?.reason);
-  };
-  signal?.addEventListener("abort", onAbort, { once: true });
+  const unsubscribe =
+    signal === undefined
+      ? undefined
+      : onAbort(signal, () => {
+          if (current !== undefined) stopAttempt(current, "caller", signal.reason);
+        });
   const timeout = call.timeout;
 
   const runAttempt = async (attemptNumber: number): Promise<{ value: T; attempt: Attempt }> => {
@@ -173,7 +177,7 @@ export async function send<T>(
     if (error instanceof APIError) error.attempts = attempts;
     throw error;
   } finally {
-    signal?.removeEventListener("abort", onAbort);
+    unsubscribe?.();
   }
 }
 

@@ -503,6 +503,24 @@ describe("abort", () => {
     expect(server.requests[0]!.clientAborted()).toBe(true);
   });
 
+  it("one signal shared by 30 calls: no listener warning, and one abort stops them all", async () => {
+    server.handle(() => undefined);
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    const controller = new AbortController();
+    const reason = new Error("cancel the batch");
+    const calls = Array.from({ length: 30 }, () => failure(call({ signal: controller.signal })));
+    setTimeout(() => controller.abort(reason), 100);
+    const errors = await Promise.all(calls);
+    await sleep(10);
+    process.off("warning", onWarning);
+    expect(errors.every((error) => error === reason)).toBe(true);
+    expect(warnings.filter((warning) => warning.name === "MaxListenersExceededWarning")).toEqual(
+      [],
+    );
+  });
+
   it("is not wrapped, counted or retried even with retries left", async () => {
     server.handle(() => undefined);
     const controller = new AbortController();
