@@ -3,7 +3,7 @@
  * iterated once, closes its connection when the loop is left, and can be aborted.
  */
 import type { ChunkSource } from "./chunk-reader.js";
-import { LLMError } from "./errors.js";
+import { APIError, LLMError } from "./errors.js";
 import type { HiddenParams, ModelResponseStream } from "./types.js";
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
@@ -51,6 +51,13 @@ export class CompletionStream implements AsyncIterable<ModelResponseStream> {
     this.#finish(true);
   }
 
+  /** An API error thrown from the iterator counts the requests the call made, as any other. */
+  #withAttempts(error: unknown): unknown {
+    if (error instanceof APIError && error.attempts === 0)
+      error.attempts = this._hidden_params.attempts;
+    return error;
+  }
+
   #finish(early: boolean): void {
     if (this.#finished) return;
     this.#finished = true;
@@ -76,7 +83,7 @@ export class CompletionStream implements AsyncIterable<ModelResponseStream> {
         const error = this.#firstError;
         this.#firstError = undefined;
         this.#finish(false);
-        throw error;
+        throw this.#withAttempts(error);
       }
       if (this.#finished) return DONE;
       const ready = this.#source.takeQueued?.();
@@ -86,7 +93,7 @@ export class CompletionStream implements AsyncIterable<ModelResponseStream> {
         chunk = await this.#source.next();
       } catch (error) {
         this.#finish(true);
-        throw error;
+        throw this.#withAttempts(error);
       }
       if (chunk === undefined) {
         this.#finish(false);

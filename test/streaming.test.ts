@@ -171,6 +171,7 @@ describe("CompletionStream", () => {
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).message).toContain("Rate limit reached mid-stream");
     expect((error as RateLimitError).requestId).toBe("req_stream");
+    expect((error as RateLimitError).attempts).toBe(1);
   });
 
   it("throws an error event without a numeric code as an APIError", async () => {
