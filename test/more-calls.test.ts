@@ -8,11 +8,12 @@ import {
   embedding,
   imageGeneration,
   listModels,
+  type ProviderAdapter,
   RateLimitError,
   registerProvider,
 } from "../src/index.js";
 import { collect, contentOf } from "./helpers/collect.js";
-import { helloWorldStream } from "./helpers/fixtures.js";
+import { chatCompletionBody, helloWorldStream } from "./helpers/fixtures.js";
 import { sendJson, startEvents, useTestServer } from "./helpers/server.js";
 
 const server = useTestServer();
@@ -199,5 +200,57 @@ describe("a provider registered at run time", () => {
     expect(server.requests[0]!.headers.authorization).toBe("Bearer sk-or");
     expect(server.requests[0]!.json!.model).toBe("anthropic/claude-sonnet-4");
     expect(stream._hidden_params.provider).toBe("openrouter-test");
+  });
+});
+
+describe("a hand-written adapter (not OpenAI-compatible)", () => {
+  it("builds its own request and maps answers and chunks", async () => {
+    const adapter: ProviderAdapter = {
+      id: "azure-like",
+      apiKeyEnv: [],
+      apiKeyRequired: true,
+      apiBaseEnv: [],
+      defaultApiBase: undefined,
+      doBuildRequest: ({ apiBase, apiKey, model, body }) => ({
+        method: "POST",
+        url: `${apiBase}/deployments/${model}/chat/completions?api-version=2024-10-21`,
+        headers: { "api-key": apiKey ?? "", "content-type": "application/json" },
+        body: body === undefined ? undefined : { ...body, model: undefined },
+      }),
+      doMapResponse: (_, body) => ({ ...body, model: `azure/${String(body.model)}` }),
+      doMapChunk: (chunk) => {
+        for (const choice of (chunk.choices ?? []) as {
+          delta?: { text?: string; content?: string };
+        }[]) {
+          if (choice.delta?.text !== undefined) choice.delta.content = choice.delta.text;
+        }
+        return chunk;
+      },
+    };
+    registerProvider(adapter);
+    server.handle((request, response) => {
+      if (request.json?.stream === true) {
+        startEvents(response);
+        response.end(
+          `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { text: "mapped" }, finish_reason: null }] })}\n\ndata: [DONE]\n\n`,
+        );
+      } else sendJson(response, 200, chatCompletionBody("plain"));
+    });
+    const options = {
+      model: "azure-like/my-deployment",
+      messages: [{ role: "user" as const, content: "Hi" }],
+      apiKey: "az-key",
+      apiBase: `${server.origin}/openai`,
+    };
+    const response = await completion(options);
+    expect(server.requests[0]!.url).toBe(
+      "/openai/v1/deployments/my-deployment/chat/completions?api-version=2024-10-21",
+    );
+    expect(server.requests[0]!.headers["api-key"]).toBe("az-key");
+    expect(server.requests[0]!.headers.authorization).toBeUndefined();
+    expect(server.requests[0]!.json!.model).toBeUndefined();
+    expect(response.model).toBe("azure/gpt-5-2025-08-07");
+    const chunks = await collect(await completion({ ...options, stream: true }));
+    expect(contentOf(chunks)).toBe("mapped");
   });
 });
