@@ -52,6 +52,11 @@ export class LLMError extends Error {
     this.model = options.model;
     this.isRetryable = false;
   }
+
+  /** For `JSON.stringify(error)`: the name and message (an `Error` hides them) and every field. */
+  toJSON(): Record<string, unknown> {
+    return { ...(this as Record<string, unknown>), name: this.name, message: this.message };
+  }
 }
 
 /** An error from a provider's API, or on the way to it. */

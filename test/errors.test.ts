@@ -133,6 +133,23 @@ describe("status -> error class", () => {
     expect(error).toBeInstanceOf(BadRequestError);
   });
 
+  it("JSON.stringify(error) keeps the name, the message and the fields", async () => {
+    server.handle((_, response) =>
+      sendJson(response, 429, openAIError("slow down"), { "x-request-id": "req_json" }),
+    );
+    const json = JSON.parse(JSON.stringify(await call()));
+    expect(json).toMatchObject({
+      name: "RateLimitError",
+      message: expect.stringContaining("slow down"),
+      status: 429,
+      requestId: "req_json",
+      provider: "cometapi",
+      model: "gpt-5",
+      isRetryable: true,
+      attempts: 1,
+    });
+  });
+
   it("x-should-retry overrides the status's retryability", async () => {
     server.handle((_, response) =>
       sendJson(response, 400, openAIError("try again"), { "x-should-retry": "true" }),
