@@ -1,5 +1,7 @@
 /** The default transport's own pieces: the lean Agent import, dispatchers, keep-alive reuse. */
-import { Agent, MockAgent } from "undici";
+import { createServer, type IncomingMessage } from "node:http";
+import { type AddressInfo, connect, type Socket } from "node:net";
+import { Agent, MockAgent, ProxyAgent } from "undici";
 import { describe, expect, it } from "vitest";
 import { completion } from "../src/index.js";
 import { collect, contentOf } from "./helpers/collect.js";
@@ -72,6 +74,39 @@ describe("the undici transport", () => {
     }
     expect(count).toBe(5000);
     expect(text).toBe(Array.from({ length: 5000 }, (_, index) => `${index},`).join(""));
+  });
+
+  it("goes through an HTTP proxy with undici's ProxyAgent", async () => {
+    const tunnels: string[] = [];
+    const proxy = createServer();
+    proxy.on("connect", (request: IncomingMessage, client: Socket, head: Buffer) => {
+      tunnels.push(String(request.url));
+      const [host, port] = String(request.url).split(":");
+      const upstream = connect(Number(port), host, () => {
+        client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on("error", () => client.destroy());
+      client.on("error", () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const { port } = proxy.address() as AddressInfo;
+    const dispatcher = new ProxyAgent(`http://127.0.0.1:${port}`);
+    server.handle((_, response) => sendJson(response, 200, chatCompletionBody("via proxy")));
+    const response = await completion({
+      model: "cometapi/gpt-5",
+      messages,
+      apiKey: "k",
+      apiBase: server.apiBase,
+      dispatcher,
+    });
+    expect(response.choices[0]?.message.content).toBe("via proxy");
+    expect(tunnels).toEqual([new URL(server.origin).host]);
+    await dispatcher.close();
+    proxy.closeAllConnections();
+    await new Promise((resolve) => proxy.close(resolve));
   });
 
   it("sends through a caller's dispatcher (undici's MockAgent)", async () => {
