@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import { type AddressInfo, connect, type Socket } from "node:net";
 import { Agent, MockAgent, ProxyAgent } from "undici";
 import { describe, expect, it } from "vitest";
-import { completion } from "../src/index.js";
+import { completion, TimeoutError } from "../src/index.js";
 import { collect, contentOf } from "./helpers/collect.js";
 import { chatCompletionBody, chunkBody, helloWorldStream } from "./helpers/fixtures.js";
 import { sendJson, startEvents, useTestServer } from "./helpers/server.js";
@@ -107,6 +107,40 @@ describe("the undici transport", () => {
     await dispatcher.close();
     proxy.closeAllConnections();
     await new Promise((resolve) => proxy.close(resolve));
+  });
+
+  it("drives a Dispatcher of undici 6 too (its legacy handler API)", async () => {
+    const { Agent: Agent6 } = await import("undici-v6");
+    const dispatcher = new Agent6();
+    server.handle((request, response) => {
+      if (request.json?.stream === true) {
+        startEvents(response, { "x-request-id": "v6" });
+        response.end(helloWorldStream());
+      } else sendJson(response, 200, chatCompletionBody("from undici 6"), { "x-request-id": "v6" });
+    });
+    const options = {
+      model: "cometapi/gpt-5",
+      messages,
+      apiKey: "k",
+      apiBase: server.apiBase,
+      dispatcher: dispatcher as never,
+    };
+    const response = await completion(options);
+    expect(response.choices[0]?.message.content).toBe("from undici 6");
+    expect(response._hidden_params.requestId).toBe("v6");
+    const stream = await completion({ ...options, stream: true });
+    expect(contentOf(await collect(stream))).toBe("Hello world");
+
+    server.handle((_, response) => {
+      startEvents(response);
+      response.write(`data: ${JSON.stringify(chunkBody({ content: "one" }))}\n\n`);
+    });
+    const stalled = await completion({ ...options, stream: true, streamIdleTimeout: 100 });
+    await expect(collect(stalled)).rejects.toBeInstanceOf(TimeoutError);
+    const last = server.requests.at(-1)!;
+    await last.closed;
+    expect(last.clientAborted()).toBe(true);
+    await dispatcher.close();
   });
 
   it("sends through a caller's dispatcher (undici's MockAgent)", async () => {

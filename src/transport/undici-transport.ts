@@ -74,6 +74,63 @@ function joinHeaders(raw: Record<string, string | string[] | undefined>): Record
   return headers;
 }
 
+/**
+ * The controller undici 7 hands a handler, made for a dispatcher of an older undici (6.x), which
+ * calls the legacy handler methods with an `abort` function and a `resume` callback instead.
+ */
+class LegacyController implements Dispatcher.DispatchController {
+  #abort: (reason?: Error) => void;
+  #aborted = false;
+  #paused = false;
+  #reason: Error | null = null;
+  resumeReading: (() => void) | undefined;
+
+  constructor(abort: (reason?: Error) => void) {
+    this.#abort = abort;
+  }
+
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  get reason(): Error | null {
+    return this.#reason;
+  }
+
+  abort(reason: Error): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#reason = reason;
+    this.#abort(reason);
+  }
+
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.resumeReading?.();
+  }
+}
+
+/** Raw headers (`[name, value, name, value, ...]`, as buffers or strings) as one string per name. */
+function parseRawHeaders(raw: readonly (Buffer | string)[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (let index = 0; index + 1 < raw.length; index += 2) {
+    const name = String(raw[index]).toLowerCase();
+    const value = String(raw[index + 1]);
+    const previous = headers[name];
+    headers[name] = previous === undefined ? value : `${previous}, ${value}`;
+  }
+  return headers;
+}
+
 /** Past this many bytes read and not yet taken, the connection is paused. */
 const HIGH_WATER_MARK = 64 * 1024;
 /** How long a body the caller no longer needs may take to end before its connection is closed. */
@@ -171,6 +228,36 @@ class ResponseHandler
     this.#error ??= error;
     this.#ended = true;
     this.#notify();
+  }
+
+  // -- the same, for a dispatcher of undici 6, which calls the legacy handler methods ------------
+
+  #legacy: LegacyController | undefined;
+
+  onConnect(abort: (reason?: Error) => void): void {
+    this.#legacy = new LegacyController(abort);
+    this.onRequestStart(this.#legacy);
+  }
+
+  onHeaders(statusCode: number, rawHeaders: (Buffer | string)[], resume: () => void): boolean {
+    const legacy = this.#legacy as LegacyController;
+    legacy.resumeReading = resume;
+    this.onResponseStart(legacy, statusCode, parseRawHeaders(rawHeaders));
+    return !legacy.paused;
+  }
+
+  onData(chunk: Buffer): boolean {
+    const legacy = this.#legacy as LegacyController;
+    this.onResponseData(legacy, chunk);
+    return !legacy.paused;
+  }
+
+  onComplete(): void {
+    this.onResponseEnd();
+  }
+
+  onError(error: Error): void {
+    this.onResponseError(this.#legacy as LegacyController, error);
   }
 
   #notify(): void {
