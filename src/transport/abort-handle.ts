@@ -1,8 +1,8 @@
 /**
- * The abort of one HTTP attempt. undici accepts an EventEmitter-shaped `signal`; this one costs
- * a plain object, where an `AbortController` with its `EventTarget` listeners measured ~35 us per
- * request in the benchmark (a tenth of a whole local call). The fetch transport bridges it to a
- * real `AbortSignal`.
+ * The abort of one HTTP attempt: llmux's timeout, the caller's signal and a stream's close all
+ * stop an attempt through it. A plain object rather than an `AbortController`, whose `EventTarget`
+ * listeners measured ~35 us per request in the benchmark; the undici transport listens to it
+ * directly, and the fetch transport bridges it to a real `AbortSignal`.
  */
 export class AbortHandle {
   aborted = false;
@@ -19,27 +19,16 @@ export class AbortHandle {
     for (const listener of listeners) listener();
   }
 
-  // The EventEmitter subset undici calls (`on`/`once`/`removeListener` of "abort").
-  on(_event: "abort", listener: () => void): this {
+  /** Runs `listener` when the attempt is aborted. */
+  onAbort(listener: () => void): void {
     this.#listeners.push(listener);
-    return this;
-  }
-
-  once(event: "abort", listener: () => void): this {
-    return this.on(event, listener);
-  }
-
-  removeListener(_event: "abort", listener: () => void): this {
-    const index = this.#listeners.indexOf(listener);
-    if (index !== -1) this.#listeners.splice(index, 1);
-    return this;
   }
 
   /** A real `AbortSignal` that follows this handle, for APIs that need one (fetch). */
   toAbortSignal(): AbortSignal {
     const controller = new AbortController();
     if (this.aborted) controller.abort(this.reason);
-    else this.on("abort", () => controller.abort(this.reason));
+    else this.onAbort(() => controller.abort(this.reason));
     return controller.signal;
   }
 }

@@ -171,12 +171,13 @@ class ResponseHandler
     this.#abort = abort;
     // undici starts the handler only once a connection is up; an abort while connecting (or
     // queued) must not wait for that, so it rejects here at once.
-    abort.on("abort", () => {
+    abort.onAbort(() => {
+      const error = abortError();
       const rejectNow = this.#reject;
       this.#resolve = undefined;
       this.#reject = undefined;
-      rejectNow?.(abortError());
-      this.#controller?.abort(abortError());
+      rejectNow?.(error);
+      this.#controller?.abort(error);
     });
   }
 
