@@ -4,12 +4,8 @@
  */
 import { onAbort } from "./abort-signal.js";
 import { ChunkReader } from "./chunk-reader.js";
-import {
-  createMockChunks,
-  createMockResponse,
-  createMockSource,
-  mockHidden,
-} from "./mock-response.js";
+import { noRequestHiddenParams } from "./hidden-params.js";
+import { createMockChunks, createMockResponse, createMockSource } from "./mock-response.js";
 import { type CompletionParams, completionParamsSchema } from "./params.js";
 import {
   buildBody,
@@ -77,7 +73,7 @@ export async function completion(
     const includeUsage = params.stream_options?.include_usage !== false;
     const chunks = createMockChunks(model, params.messages, params.mockResponse, includeUsage);
     const source = createMockSource(chunks, params.signal);
-    return new CompletionStream(source, undefined, undefined, mockHidden(adapter.id));
+    return new CompletionStream(source, undefined, undefined, noRequestHiddenParams(adapter.id));
   }
 
   const call = resolveCall(adapter, model, params);

@@ -10,3 +10,8 @@ export function attachHiddenParams<T extends object>(target: T, hidden: HiddenPa
   });
   return target;
 }
+
+/** The facts of a response no request was made for (a `mockResponse`, a rebuilt stream). */
+export function noRequestHiddenParams(provider: string): HiddenParams {
+  return { provider, apiBase: "", requestId: undefined, responseMs: 0, attempts: 0, headers: {} };
+}

@@ -3,8 +3,8 @@
  * answer has (a `chat.completion`, or chunks ending with a usage chunk).
  */
 import type { ChunkSource } from "./chunk-reader.js";
-import { attachHiddenParams } from "./hidden-params.js";
-import type { HiddenParams, ModelResponse, ModelResponseStream, Usage } from "./types.js";
+import { attachHiddenParams, noRequestHiddenParams } from "./hidden-params.js";
+import type { ModelResponse, ModelResponseStream, Usage } from "./types.js";
 
 /** A rough token count (4 characters a token), enough for a mock's `usage`. */
 function estimateTokens(text: string): number {
@@ -27,10 +27,6 @@ function mockUsage(messages: readonly { content?: unknown }[], content: string):
     completion_tokens: completionTokens,
     total_tokens: promptTokens + completionTokens,
   };
-}
-
-function mockHidden(provider: string): HiddenParams {
-  return { provider, apiBase: "", requestId: undefined, responseMs: 0, attempts: 0, headers: {} };
 }
 
 let mockCounter = 0;
@@ -58,7 +54,7 @@ export function createMockResponse(
     ],
     usage: mockUsage(messages, content),
   };
-  return attachHiddenParams(response, mockHidden(provider)) as ModelResponse;
+  return attachHiddenParams(response, noRequestHiddenParams(provider)) as ModelResponse;
 }
 
 /** Splits text into word-sized pieces (at least two when it has two characters). */
@@ -114,6 +110,3 @@ export function createMockSource(
     },
   };
 }
-
-/** The hidden params of a mock call. */
-export { mockHidden };

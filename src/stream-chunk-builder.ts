@@ -1,5 +1,5 @@
 /** Rebuilds one `ModelResponse` from the chunks of a stream, as LiteLLM's `stream_chunk_builder`. */
-import { attachHiddenParams } from "./hidden-params.js";
+import { attachHiddenParams, noRequestHiddenParams } from "./hidden-params.js";
 import type { Message } from "./params.js";
 import type {
   ChatCompletionMessage,
@@ -139,12 +139,5 @@ export function streamChunkBuilder(
     choices: builtChoices,
     ...(usage === undefined ? {} : { usage }),
   };
-  return attachHiddenParams(response, {
-    provider: "",
-    apiBase: "",
-    requestId: undefined,
-    responseMs: 0,
-    attempts: 0,
-    headers: {},
-  }) as ModelResponse;
+  return attachHiddenParams(response, noRequestHiddenParams("")) as ModelResponse;
 }
