@@ -4,6 +4,8 @@
  * stream can end: `[DONE]`, a clean end of the body, an error event, a dropped connection, an
  * idle timeout, the caller's abort, or the user closing it.
  */
+
+import type { EventSourceMessage } from "eventsource-parser";
 import {
   createConnectionError,
   createEventError,
@@ -55,7 +57,7 @@ export class ChunkReader implements ChunkSource {
     this.#attempt = attempt;
     this.#response = response;
     this.#bytes = response.body[Symbol.asyncIterator]();
-    this.#decoder = createSSEDecoder((data, event) => this.#onEvent(data, event));
+    this.#decoder = createSSEDecoder(this.#onEvent);
   }
 
   /** An error event's error, when it is what ended the stream. */
@@ -63,7 +65,8 @@ export class ChunkReader implements ChunkSource {
     return this.#pendingError;
   }
 
-  #onEvent(data: string, event: string | undefined): void {
+  /** One event: `[DONE]`, an error, or a chunk for the queue. Bound once per stream. */
+  readonly #onEvent = ({ data, event }: EventSourceMessage): void => {
     this.#sawEvent = true;
     if (this.#ended) return;
     if (data === "[DONE]") {
@@ -104,7 +107,7 @@ export class ChunkReader implements ChunkSource {
       return;
     }
     this.#queue.push(this.#call.adapter.doMapChunk(chunk) as ModelResponseStream);
-  }
+  };
 
   #fail(error: APIError): void {
     this.#pendingError = error;

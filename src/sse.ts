@@ -2,7 +2,7 @@
  * Bytes -> server-sent events, as the WHATWG spec parses them (LF, CR or CRLF line ends,
  * comments, `event:` and `id:` fields, several `data:` lines joined), through eventsource-parser.
  */
-import { createParser } from "eventsource-parser";
+import { createParser, type EventSourceMessage } from "eventsource-parser";
 
 /** Feeds byte chunks in; calls `onEvent` for each complete event, in order. */
 export interface SSEDecoder {
@@ -16,12 +16,10 @@ export interface SSEDecoder {
 const MAX_EVENT_BYTES = 16 * 1024 * 1024;
 
 /** Creates a decoder for one stream; the callbacks are made once per stream, not per event. */
-export function createSSEDecoder(
-  onEvent: (data: string, event: string | undefined) => void,
-): SSEDecoder {
+export function createSSEDecoder(onEvent: (message: EventSourceMessage) => void): SSEDecoder {
   const text = new TextDecoder("utf-8");
   const parser = createParser({
-    onEvent: (message) => onEvent(message.data, message.event),
+    onEvent,
     maxBufferSize: MAX_EVENT_BYTES,
     onError: (error) => {
       // Unknown fields are ignored, as the spec says; an event past the size limit is fatal.
