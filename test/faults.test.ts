@@ -21,6 +21,7 @@ import {
 import { collect, contentOf } from "./helpers/collect.js";
 import { chatCompletionBody, chunkBody, helloWorldStream } from "./helpers/fixtures.js";
 import {
+  sendEvents,
   sendJson,
   sleep,
   startEvents,
@@ -175,8 +176,7 @@ describe("connection failures", () => {
         setTimeout(() => response.socket?.destroy(), 10);
       },
       (response) => {
-        startEvents(response);
-        response.end(helloWorldStream());
+        sendEvents(response, helloWorldStream());
       },
     );
     const stream = await streamCall();
@@ -257,8 +257,7 @@ describe("stalls and timeouts", () => {
     sequence(
       (response) => startEvents(response),
       (response) => {
-        startEvents(response);
-        response.end(helloWorldStream());
+        sendEvents(response, helloWorldStream());
       },
     );
     const stream = await streamCall({ timeout: 200 });
@@ -380,8 +379,7 @@ describe("status answers and retry rules", () => {
     sequence(
       (response) => sendJson(response, 429, { error: { message: "slow" } }, fast),
       (response) => {
-        startEvents(response);
-        response.end(helloWorldStream());
+        sendEvents(response, helloWorldStream());
       },
     );
     const stream = await streamCall();

@@ -6,7 +6,14 @@ import { describe, expect, it } from "vitest";
 import { APIConnectionError, completion, TimeoutError } from "../src/index.js";
 import { collect, contentOf } from "./helpers/collect.js";
 import { chatCompletionBody, chunkBody, helloWorldStream } from "./helpers/fixtures.js";
-import { sendJson, sleep, startEvents, useTestServer, writeEvent } from "./helpers/server.js";
+import {
+  sendEvents,
+  sendJson,
+  sleep,
+  startEvents,
+  useTestServer,
+  writeEvent,
+} from "./helpers/server.js";
 
 const server = useTestServer();
 const messages = [{ role: "user" as const, content: "Hi" }];
@@ -86,8 +93,7 @@ describe("through fetch", () => {
 
   it("a whole stream arrives intact", async () => {
     server.handle((_, response) => {
-      startEvents(response);
-      response.end(helloWorldStream());
+      sendEvents(response, helloWorldStream());
     });
     expect(contentOf(await collect(await completion({ ...options(), stream: true })))).toBe(
       "Hello world",

@@ -14,13 +14,21 @@ import {
 } from "../src/index.js";
 import { collect, contentOf } from "./helpers/collect.js";
 import { chatCompletionBody, helloWorldStream } from "./helpers/fixtures.js";
-import { sendJson, startEvents, useTestServer } from "./helpers/server.js";
+import { sendEvents, sendJson, useTestServer } from "./helpers/server.js";
 
 const server = useTestServer();
 afterEach(() => {
   server.requests.length = 0;
   vi.unstubAllEnvs();
 });
+
+/** A 401 answer rejects `run` with AuthenticationError, a 429 with RateLimitError. */
+async function expectStatusMapping(run: () => Promise<unknown>): Promise<void> {
+  server.handle((_, response) => sendJson(response, 401, { error: { message: "bad key" } }));
+  await expect(run()).rejects.toBeInstanceOf(AuthenticationError);
+  server.handle((_, response) => sendJson(response, 429, { error: { message: "slow" } }));
+  await expect(run()).rejects.toBeInstanceOf(RateLimitError);
+}
 
 const client = () => ({ apiKey: "sk-more", apiBase: server.apiBase, maxRetries: 0 });
 
@@ -73,14 +81,7 @@ describe("embedding()", () => {
   });
 
   it("maps 401 and 429", async () => {
-    server.handle((_, response) => sendJson(response, 401, { error: { message: "bad key" } }));
-    await expect(
-      embedding({ model: "cometapi/e", input: "x", ...client() }),
-    ).rejects.toBeInstanceOf(AuthenticationError);
-    server.handle((_, response) => sendJson(response, 429, { error: { message: "slow" } }));
-    await expect(
-      embedding({ model: "cometapi/e", input: "x", ...client() }),
-    ).rejects.toBeInstanceOf(RateLimitError);
+    await expectStatusMapping(() => embedding({ model: "cometapi/e", input: "x", ...client() }));
   });
 });
 
@@ -120,14 +121,9 @@ describe("imageGeneration()", () => {
   });
 
   it("maps 401 and 429, and validates", async () => {
-    server.handle((_, response) => sendJson(response, 401, { error: { message: "bad key" } }));
-    await expect(
+    await expectStatusMapping(() =>
       imageGeneration({ model: "cometapi/dall-e-3", prompt: "x", ...client() }),
-    ).rejects.toBeInstanceOf(AuthenticationError);
-    server.handle((_, response) => sendJson(response, 429, { error: { message: "slow" } }));
-    await expect(
-      imageGeneration({ model: "cometapi/dall-e-3", prompt: "x", ...client() }),
-    ).rejects.toBeInstanceOf(RateLimitError);
+    );
     server.requests.length = 0;
     await expect(
       imageGeneration({ model: "cometapi/dall-e-3", prompt: "", ...client() }),
@@ -187,8 +183,7 @@ describe("a provider registered at run time", () => {
     vi.stubEnv("OPENROUTER_TEST_KEY", "sk-or");
     vi.stubEnv("OPENROUTER_TEST_BASE", `${server.origin}/api/v1`);
     server.handle((_, response) => {
-      startEvents(response);
-      response.end(helloWorldStream());
+      sendEvents(response, helloWorldStream());
     });
     const stream = await completion({
       model: "openrouter-test/anthropic/claude-sonnet-4",
@@ -230,8 +225,8 @@ describe("a hand-written adapter (not OpenAI-compatible)", () => {
     registerProvider(adapter);
     server.handle((request, response) => {
       if (request.json?.stream === true) {
-        startEvents(response);
-        response.end(
+        sendEvents(
+          response,
           `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { text: "mapped" }, finish_reason: null }] })}\n\ndata: [DONE]\n\n`,
         );
       } else sendJson(response, 200, chatCompletionBody("plain"));

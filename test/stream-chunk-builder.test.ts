@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { completion, type ModelResponseStream, streamChunkBuilder } from "../src/index.js";
 import { collect } from "./helpers/collect.js";
 import { chunkBody } from "./helpers/fixtures.js";
-import { sendJson, startEvents, useTestServer } from "./helpers/server.js";
+import { sendEvents, sendJson, useTestServer } from "./helpers/server.js";
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "fixtures", name), "utf8");
 const messages = [{ role: "user" as const, content: "Weather in Paris and Tokyo?" }];
@@ -14,8 +14,7 @@ describe("streamChunkBuilder", () => {
   it("rebuilds the non-streamed answer from a recorded parallel-tool-call stream", async () => {
     server.handle((request, response) => {
       if (request.json?.stream === true) {
-        startEvents(response);
-        response.end(fixture("parallel-tool-calls.sse"));
+        sendEvents(response, fixture("parallel-tool-calls.sse"));
       } else {
         sendJson(response, 200, JSON.parse(fixture("parallel-tool-calls.json")));
       }

@@ -13,9 +13,16 @@ import {
   RateLimitError,
   TimeoutError,
 } from "../src/index.js";
-import { collect, contentOf } from "./helpers/collect.js";
+import { collect, contentOf, readUntilError } from "./helpers/collect.js";
 import { chunkBody, helloWorldStream, usageChunkBody } from "./helpers/fixtures.js";
-import { sendJson, sleep, startEvents, useTestServer, writeEvent } from "./helpers/server.js";
+import {
+  sendEvents,
+  sendJson,
+  sleep,
+  startEvents,
+  useTestServer,
+  writeEvent,
+} from "./helpers/server.js";
 
 const messages = [{ role: "user" as const, content: "Hi" }];
 const server = useTestServer();
@@ -44,8 +51,7 @@ const stream = (extra: Record<string, unknown> = {}) =>
 describe("CompletionStream", () => {
   it("yields typed chunks, ends at [DONE], and asks for usage", async () => {
     server.handle((_, response) => {
-      startEvents(response);
-      response.end(helloWorldStream());
+      sendEvents(response, helloWorldStream());
     });
     const result = await stream();
     expect(result).toBeInstanceOf(CompletionStream);
@@ -64,8 +70,7 @@ describe("CompletionStream", () => {
 
   it("sends the caller's stream_options unchanged", async () => {
     server.handle((_, response) => {
-      startEvents(response);
-      response.end(helloWorldStream());
+      sendEvents(response, helloWorldStream());
     });
     await collect(await stream({ stream_options: { include_usage: false } }));
     expect(server.requests[0]!.json!.stream_options).toEqual({ include_usage: false });
@@ -162,11 +167,7 @@ describe("CompletionStream", () => {
       });
       response.end();
     });
-    const result = await stream();
-    const seen: string[] = [];
-    const error = await (async () => {
-      for await (const chunk of result) seen.push(chunk.choices[0]?.delta.content ?? "");
-    })().catch((caught: unknown) => caught);
+    const { seen, error } = await readUntilError(await stream());
     expect(seen).toEqual(["partial"]);
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).message).toContain("Rate limit reached mid-stream");
@@ -195,11 +196,7 @@ describe("CompletionStream", () => {
       await sleep(20);
       response.socket?.destroy();
     });
-    const result = await stream();
-    const seen: string[] = [];
-    const error = await (async () => {
-      for await (const chunk of result) seen.push(chunk.choices[0]?.delta.content ?? "");
-    })().catch((caught: unknown) => caught);
+    const { seen, error } = await readUntilError(await stream());
     expect(seen).toEqual(["partial"]);
     expect(error).toBeInstanceOf(APIConnectionError);
     expect((error as Error).message).toContain("cometapi/gpt-5");
@@ -221,8 +218,7 @@ describe("CompletionStream", () => {
 
   it("does not count the time the loop holds a chunk as idle", async () => {
     server.handle((_, response) => {
-      startEvents(response);
-      response.end(helloWorldStream());
+      sendEvents(response, helloWorldStream());
     });
     const chunks = [];
     for await (const chunk of await stream({ streamIdleTimeout: 50 })) {
@@ -284,8 +280,7 @@ describe("CompletionStream", () => {
 
   it("refuses a second iteration", async () => {
     server.handle((_, response) => {
-      startEvents(response);
-      response.end(helloWorldStream());
+      sendEvents(response, helloWorldStream());
     });
     const result = await stream();
     await collect(result);

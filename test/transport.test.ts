@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { completion, TimeoutError } from "../src/index.js";
 import { collect, contentOf } from "./helpers/collect.js";
 import { chatCompletionBody, chunkBody, helloWorldStream } from "./helpers/fixtures.js";
-import { sendJson, startEvents, useTestServer } from "./helpers/server.js";
+import { sendEvents, sendJson, startEvents, useTestServer } from "./helpers/server.js";
 
 const messages = [{ role: "user" as const, content: "Hi" }];
 const server = useTestServer();
@@ -22,8 +22,7 @@ describe("the undici transport", () => {
     server.handle((request, response, raw) => {
       sockets.add(raw.socket);
       if (request.json?.stream === true) {
-        startEvents(response);
-        response.end(helloWorldStream());
+        sendEvents(response, helloWorldStream());
       } else sendJson(response, 200, chatCompletionBody("ok"));
     });
     const options = { model: "cometapi/gpt-5", messages, apiKey: "k", apiBase: server.apiBase };
@@ -114,8 +113,7 @@ describe("the undici transport", () => {
     const dispatcher = new Agent6();
     server.handle((request, response) => {
       if (request.json?.stream === true) {
-        startEvents(response, { "x-request-id": "v6" });
-        response.end(helloWorldStream());
+        sendEvents(response, helloWorldStream(), { "x-request-id": "v6" });
       } else sendJson(response, 200, chatCompletionBody("from undici 6"), { "x-request-id": "v6" });
     });
     const options = {

@@ -7,6 +7,19 @@ export async function collect(stream: CompletionStream): Promise<ModelResponseSt
   return chunks;
 }
 
+/** Reads a stream until it throws: the contents seen before, and what it threw. */
+export async function readUntilError(
+  stream: CompletionStream,
+): Promise<{ seen: string[]; error: unknown }> {
+  const seen: string[] = [];
+  try {
+    for await (const chunk of stream) seen.push(chunk.choices[0]?.delta.content ?? "");
+  } catch (error) {
+    return { seen, error };
+  }
+  throw new Error(`the stream ended without an error after ${JSON.stringify(seen)}`);
+}
+
 /** The concatenated `delta.content` of a stream's chunks. */
 export function contentOf(chunks: readonly ModelResponseStream[]): string {
   return chunks.map((chunk) => chunk.choices[0]?.delta.content ?? "").join("");

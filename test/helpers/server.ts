@@ -145,6 +145,16 @@ export function startEvents(response: ServerResponse, headers: Record<string, st
   response.flushHeaders();
 }
 
+/** Answers with a whole server-sent events body at once. */
+export function sendEvents(
+  response: ServerResponse,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
+  startEvents(response, headers);
+  response.end(text);
+}
+
 /** Writes `data: <json>\n\n`. */
 export function writeEvent(response: ServerResponse, data: unknown): void {
   response.write(`data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`);
