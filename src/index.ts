@@ -1,6 +1,8 @@
-export { acompletion, completion } from "./completion.js";
-export { embedding } from "./embedding.js";
-export type { APIErrorOptions, LLMErrorOptions, ValidationIssue } from "./errors.js";
+export { acompletion, completion } from "./calls/completion.js";
+export { embedding } from "./calls/embedding.js";
+export { imageGeneration } from "./calls/image-generation.js";
+export { listModels } from "./calls/list-models.js";
+export type { APIErrorOptions, LLMErrorOptions, ValidationIssue } from "./errors/errors.js";
 export {
   APIConnectionError,
   APIError,
@@ -17,9 +19,7 @@ export {
   ServiceUnavailableError,
   TimeoutError,
   UnprocessableEntityError,
-} from "./errors.js";
-export { imageGeneration } from "./image-generation.js";
-export { listModels } from "./list-models.js";
+} from "./errors/errors.js";
 export type {
   ChatWireParams,
   ClientOptions,
@@ -29,7 +29,7 @@ export type {
   ImageGenerationParams,
   ListModelsParams,
   Message,
-} from "./params.js";
+} from "./params/schemas.js";
 export type { OpenAICompatibleProviderConfig } from "./providers/openai-compatible.js";
 export { createOpenAICompatibleProvider } from "./providers/openai-compatible.js";
 export type {
@@ -39,8 +39,8 @@ export type {
   ProviderRequestInput,
 } from "./providers/provider.js";
 export { getProvider, listProviders, registerProvider } from "./providers/registry.js";
-export { CompletionStream } from "./stream.js";
-export { streamChunkBuilder } from "./stream-chunk-builder.js";
+export { CompletionStream } from "./stream/completion-stream.js";
+export { streamChunkBuilder } from "./stream/stream-chunk-builder.js";
 export type {
   ChatCompletionAnnotation,
   ChatCompletionMessage,

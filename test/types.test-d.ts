@@ -64,7 +64,7 @@ describe("completion() types", () => {
   });
 
   it("documents every key the schema accepts, with the schema's types", async () => {
-    const { completionParamsSchema } = await import("../src/params.js");
+    const { completionParamsSchema } = await import("../src/params/schemas.js");
     type SchemaKeys = keyof import("zod").input<typeof completionParamsSchema>;
     expectTypeOf<Exclude<SchemaKeys, keyof CompletionParams>>().toEqualTypeOf<never>();
     expectTypeOf<Exclude<keyof CompletionParams, SchemaKeys>>().toEqualTypeOf<never>();

@@ -117,8 +117,8 @@ describe("invalid parameters fail before any request, naming the field and the f
 describe("the fast validity check agrees with the full strict parse", () => {
   it("on random parameter objects", async () => {
     const fc = (await import("fast-check")).default;
-    const { completionParamsSchema } = await import("../src/params.js");
-    const { validateParams } = await import("../src/validate.js");
+    const { completionParamsSchema } = await import("../src/params/schemas.js");
+    const { validateParams } = await import("../src/params/validate-params.js");
     const values = fc.oneof(
       fc.constantFrom(
         undefined,

@@ -1,5 +1,5 @@
 /** Provider id -> adapter. The built-in providers are registered when this module loads. */
-import { LLMError } from "../errors.js";
+import { LLMError } from "../errors/errors.js";
 import { cometapi } from "./cometapi.js";
 import { openai, openaiCompatible } from "./openai.js";
 import type { ProviderAdapter } from "./provider.js";

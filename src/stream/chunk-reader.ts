@@ -11,13 +11,13 @@ import {
   createEventError,
   createInvalidBodyError,
   where,
-} from "./create-error.js";
-import { APIError, TimeoutError } from "./errors.js";
-import type { ResolvedCall } from "./resolve.js";
-import { type Attempt, stopAttempt, toCallError } from "./send.js";
-import { createSSEDecoder } from "./sse.js";
-import type { HttpResponse } from "./transport/transport.js";
-import type { ModelResponseStream } from "./types.js";
+} from "../errors/create-error.js";
+import { APIError, TimeoutError } from "../errors/errors.js";
+import { type Attempt, stopAttempt, toCallError } from "../http/send.js";
+import type { HttpResponse } from "../http/transport/transport.js";
+import type { ResolvedCall } from "../params/resolve-call.js";
+import type { ModelResponseStream } from "../types.js";
+import { createSSEDecoder } from "./sse-decoder.js";
 
 const START_EXCERPT_BYTES = 1_000;
 

@@ -3,7 +3,7 @@
  * `BadRequestError` whose message names every offending field by path and says the fix.
  */
 import type { z } from "zod";
-import { BadRequestError, type ValidationIssue } from "./errors.js";
+import { BadRequestError, type ValidationIssue } from "../errors/errors.js";
 
 /** Known near misses that a spelling rule below would not find. */
 const ALIASES: Record<string, string> = {

@@ -3,11 +3,11 @@
  * (`embedding()`, `imageGeneration()`): validate, resolve the provider, key and base, send.
  */
 import type { z } from "zod";
-import type { ClientOptions } from "./params.js";
-import type { Endpoint } from "./providers/provider.js";
-import { buildBody, parseModel, resolveCall } from "./resolve.js";
-import { sendJson } from "./send.js";
-import { validateParams } from "./validate.js";
+import { sendJson } from "../http/send.js";
+import { buildBody, parseModel, resolveCall } from "../params/resolve-call.js";
+import type { ClientOptions } from "../params/schemas.js";
+import { validateParams } from "../params/validate-params.js";
+import type { Endpoint } from "../providers/provider.js";
 
 /** What differs between such calls. */
 export interface ModelCall {

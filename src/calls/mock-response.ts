@@ -2,9 +2,9 @@
  * `mockResponse`: answers a call with a given text, without network or key, in the shapes a real
  * answer has (a `chat.completion`, or chunks ending with a usage chunk).
  */
-import type { ChunkSource } from "./chunk-reader.js";
+import type { ChunkSource } from "../stream/chunk-reader.js";
+import type { ModelResponse, ModelResponseStream, Usage } from "../types.js";
 import { attachHiddenParams, noRequestHiddenParams } from "./hidden-params.js";
-import type { ModelResponse, ModelResponseStream, Usage } from "./types.js";
 
 /** A rough token count (4 characters a token), enough for a mock's `usage`. */
 function estimateTokens(text: string): number {

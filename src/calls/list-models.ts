@@ -1,10 +1,11 @@
 /** `listModels()`: the models a provider offers, from its `GET /models`. */
-import { hasDataArray } from "./model-call.js";
-import { type ListModelsParams, listModelsParamsSchema } from "./params.js";
-import { resolveCall, resolveProvider } from "./resolve.js";
-import { sendJson } from "./send.js";
-import type { ModelObject } from "./types.js";
-import { validateParams } from "./validate.js";
+
+import { sendJson } from "../http/send.js";
+import { resolveCall, resolveProvider } from "../params/resolve-call.js";
+import { type ListModelsParams, listModelsParamsSchema } from "../params/schemas.js";
+import { validateParams } from "../params/validate-params.js";
+import type { ModelObject } from "../types.js";
+import { hasDataArray } from "./prepare-call.js";
 
 /**
  * Lists the models a provider offers to your key. Accepts OpenAI's `{ object: "list", data }` and

@@ -1,6 +1,6 @@
 /** Rebuilds one `ModelResponse` from the chunks of a stream, as LiteLLM's `stream_chunk_builder`. */
-import { attachHiddenParams, noRequestHiddenParams } from "./hidden-params.js";
-import type { Message } from "./params.js";
+import { attachHiddenParams, noRequestHiddenParams } from "../calls/hidden-params.js";
+import type { Message } from "../params/schemas.js";
 import type {
   ChatCompletionMessage,
   ChatCompletionMessageToolCall,
@@ -9,7 +9,7 @@ import type {
   ModelResponse,
   ModelResponseStream,
   Usage,
-} from "./types.js";
+} from "../types.js";
 
 interface ChoiceBuilder {
   content: string[];

@@ -1,7 +1,8 @@
 /** `embedding()`: OpenAI's `POST /embeddings` through any registered provider. */
-import { hasDataArray, runModelCall } from "./model-call.js";
-import { type EmbeddingParams, embeddingParamsSchema } from "./params.js";
-import type { EmbeddingResponse } from "./types.js";
+
+import { type EmbeddingParams, embeddingParamsSchema } from "../params/schemas.js";
+import type { EmbeddingResponse } from "../types.js";
+import { hasDataArray, runModelCall } from "./prepare-call.js";
 
 const embeddingCall = {
   name: "embedding",

@@ -4,23 +4,23 @@
  * every failure turned into an `LLMError`.
  */
 
-import { onAbort } from "./abort-signal.js";
+import { attachHiddenParams } from "../calls/hidden-params.js";
 import {
   createConnectionError,
   createEventError,
   createInvalidBodyError,
   createStatusError,
   where,
-} from "./create-error.js";
-import { APIError, LLMError, TimeoutError } from "./errors.js";
-import { attachHiddenParams } from "./hidden-params.js";
-import type { Endpoint } from "./providers/provider.js";
-import type { ResolvedCall } from "./resolve.js";
+} from "../errors/create-error.js";
+import { APIError, LLMError, TimeoutError } from "../errors/errors.js";
+import type { ResolvedCall } from "../params/resolve-call.js";
+import type { Endpoint } from "../providers/provider.js";
+import type { HiddenParams } from "../types.js";
+import { VERSION } from "../version.js";
+import { onAbort } from "./on-abort.js";
 import { withRetries } from "./retry.js";
 import { AbortHandle } from "./transport/abort-handle.js";
 import type { HttpRequest, HttpResponse } from "./transport/transport.js";
-import type { HiddenParams } from "./types.js";
-import { VERSION } from "./version.js";
 
 const USER_AGENT = `llmux/${VERSION}`;
 

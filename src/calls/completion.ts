@@ -2,18 +2,7 @@
  * The facade: `completion()` parses the model, resolves the provider, validates, calls (with
  * retries) and hands back a `ModelResponse` or a `CompletionStream`.
  */
-import { onAbort } from "./abort-signal.js";
-import { ChunkReader } from "./chunk-reader.js";
-import { noRequestHiddenParams } from "./hidden-params.js";
-import { createMockChunks, createMockResponse, createMockSource } from "./mock-response.js";
-import { type CompletionParams, completionParamsSchema } from "./params.js";
-import {
-  buildBody,
-  DEFAULT_STREAM_IDLE_TIMEOUT_MS,
-  parseModel,
-  type ResolvedCall,
-  resolveCall,
-} from "./resolve.js";
+import { onAbort } from "../http/on-abort.js";
 import {
   type PreparedRequest,
   prepareRequest,
@@ -21,10 +10,21 @@ import {
   send,
   sendJson,
   stopAttempt,
-} from "./send.js";
-import { CompletionStream } from "./stream.js";
-import type { ModelResponse, ModelResponseStream } from "./types.js";
-import { validateParams } from "./validate.js";
+} from "../http/send.js";
+import {
+  buildBody,
+  DEFAULT_STREAM_IDLE_TIMEOUT_MS,
+  parseModel,
+  type ResolvedCall,
+  resolveCall,
+} from "../params/resolve-call.js";
+import { type CompletionParams, completionParamsSchema } from "../params/schemas.js";
+import { validateParams } from "../params/validate-params.js";
+import { ChunkReader } from "../stream/chunk-reader.js";
+import { CompletionStream } from "../stream/completion-stream.js";
+import type { ModelResponse, ModelResponseStream } from "../types.js";
+import { noRequestHiddenParams } from "./hidden-params.js";
+import { createMockChunks, createMockResponse, createMockSource } from "./mock-response.js";
 
 const isChatCompletion = (json: Record<string, unknown>) => Array.isArray(json.choices);
 

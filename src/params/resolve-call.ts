@@ -2,14 +2,14 @@
  * From a call's parameters to everything needed to send it: the provider adapter, the model id,
  * the key and base URL (with the precedence of SPEC.md), the transport and the limits.
  */
-import type { ErrorContext } from "./create-error.js";
-import { AuthenticationError, BadRequestError } from "./errors.js";
-import type { ClientOptions } from "./params.js";
-import type { ProviderAdapter } from "./providers/provider.js";
-import { getProvider, listProviders } from "./providers/registry.js";
-import { createFetchTransport } from "./transport/fetch-transport.js";
-import type { Transport } from "./transport/transport.js";
-import { createUndiciTransport } from "./transport/undici-transport.js";
+import type { ErrorContext } from "../errors/create-error.js";
+import { AuthenticationError, BadRequestError } from "../errors/errors.js";
+import { createFetchTransport } from "../http/transport/fetch-transport.js";
+import type { Transport } from "../http/transport/transport.js";
+import { createUndiciTransport } from "../http/transport/undici-transport.js";
+import type { ProviderAdapter } from "../providers/provider.js";
+import { getProvider, listProviders } from "../providers/registry.js";
+import type { ClientOptions } from "./schemas.js";
 
 /** @default 600000 */
 export const DEFAULT_TIMEOUT_MS = 600_000;

@@ -1,7 +1,8 @@
 /** `imageGeneration()`: OpenAI's `POST /images/generations` through any registered provider. */
-import { hasDataArray, runModelCall } from "./model-call.js";
-import { type ImageGenerationParams, imageGenerationParamsSchema } from "./params.js";
-import type { ImageResponse } from "./types.js";
+
+import { type ImageGenerationParams, imageGenerationParamsSchema } from "../params/schemas.js";
+import type { ImageResponse } from "../types.js";
+import { hasDataArray, runModelCall } from "./prepare-call.js";
 
 const imageGenerationCall = {
   name: "imageGeneration",

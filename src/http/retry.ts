@@ -2,8 +2,9 @@
  * When and how long to wait between attempts. p-retry runs the loop; this module decides, from
  * the error (its class decided `isRetryable`) and the server's headers, how long to wait.
  */
-import { onAbort } from "./abort-signal.js";
-import { APIError, LLMError } from "./errors.js";
+
+import { APIError, LLMError } from "../errors/errors.js";
+import { onAbort } from "./on-abort.js";
 
 /** A server may ask for a wait up to this long; a longer one is not waited for. */
 export const MAX_SERVER_DELAY_MS = 60_000;

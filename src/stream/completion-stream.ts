@@ -2,9 +2,10 @@
  * `CompletionStream`: the chunks of a streamed completion as an async iterable that can be
  * iterated once, closes its connection when the loop is left, and can be aborted.
  */
+
+import { APIError, LLMError } from "../errors/errors.js";
+import type { HiddenParams, ModelResponseStream } from "../types.js";
 import type { ChunkSource } from "./chunk-reader.js";
-import { APIError, LLMError } from "./errors.js";
-import type { HiddenParams, ModelResponseStream } from "./types.js";
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 

@@ -1,5 +1,5 @@
 /** A transport over a caller's fetch-compatible function (msw, tracing, other runtimes). */
-import type { FetchFunction } from "../params.js";
+import type { FetchFunction } from "../../params/schemas.js";
 import type { HttpRequest, HttpResponse, Transport } from "./transport.js";
 
 /** Reads a web `ReadableStream` as an async iterable, also where streams lack `Symbol.asyncIterator`. */

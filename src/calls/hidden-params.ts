@@ -1,4 +1,4 @@
-import type { HiddenParams } from "./types.js";
+import type { HiddenParams } from "../types.js";
 
 /** Puts the call's facts on a response as the non-enumerable `_hidden_params`. */
 export function attachHiddenParams<T extends object>(target: T, hidden: HiddenParams): T {
