@@ -3,7 +3,8 @@
  * 200 or a stream, a failed connection, a body that is not the JSON expected. Messages name the
  * provider/model, the status, the server's own message and the request id; the key is redacted.
  */
-import { APIConnectionError, APIError, errorClassForStatus } from "./errors.js";
+import { errorClassForStatus } from "./error-class-for-status.js";
+import { APIConnectionError, APIError } from "./errors.js";
 import { redactHeaders, redactString, redactValue } from "./redact.js";
 
 /** What llmux knows about the call when an error happens. */

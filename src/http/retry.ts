@@ -1,55 +1,10 @@
 /**
- * When and how long to wait between attempts. p-retry runs the loop; this module decides, from
- * the error (its class decided `isRetryable`) and the server's headers, how long to wait.
+ * The retry loop: p-retry runs it (from the second attempt on), `retry-delay.ts` says how long to
+ * wait, the error's class has decided `isRetryable`, and the caller's abort ends it at once.
  */
-
-import { APIError, LLMError } from "../errors/errors.js";
+import { LLMError } from "../errors/errors.js";
 import { onAbort } from "./on-abort.js";
-
-/** A server may ask for a wait up to this long; a longer one is not waited for. */
-export const MAX_SERVER_DELAY_MS = 60_000;
-const INITIAL_DELAY_MS = 500;
-const MAX_BACKOFF_MS = 8_000;
-
-/**
- * The delay the server asked for: `retry-after-ms`, else `retry-after` in seconds or as an HTTP
- * date. Undefined when it asked for none (or sent something unreadable).
- */
-export function serverDelayMs(
-  headers: Record<string, string> | undefined,
-  now = Date.now(),
-): number | undefined {
-  if (headers === undefined) return undefined;
-  const milliseconds = headers["retry-after-ms"];
-  if (milliseconds !== undefined) {
-    const value = Number.parseFloat(milliseconds);
-    if (Number.isFinite(value) && value >= 0) return value;
-  }
-  const retryAfter = headers["retry-after"];
-  if (retryAfter !== undefined) {
-    const trimmed = retryAfter.trim();
-    if (/^\d+(\.\d+)?$/.test(trimmed)) return Number.parseFloat(trimmed) * 1000;
-    const date = Date.parse(trimmed);
-    if (Number.isFinite(date)) return Math.max(0, date - now);
-  }
-  return undefined;
-}
-
-/** 0.5 s x 2^n, capped at 8 s, less up to 25 % jitter so that clients spread out. */
-export function backoffMs(retryIndex: number, random = Math.random()): number {
-  const base = Math.min(INITIAL_DELAY_MS * 2 ** retryIndex, MAX_BACKOFF_MS);
-  return base * (1 - 0.25 * random);
-}
-
-/**
- * How long to wait before retry number `retryIndex` (0 for the first retry); undefined when the
- * server asked for longer than {@link MAX_SERVER_DELAY_MS}, so that the error is thrown at once.
- */
-export function retryDelayMs(error: unknown, retryIndex: number): number | undefined {
-  const requested = error instanceof APIError ? serverDelayMs(error.headers) : undefined;
-  if (requested === undefined) return backoffMs(retryIndex);
-  return requested > MAX_SERVER_DELAY_MS ? undefined : requested;
-}
+import { retryDelayMs } from "./retry-delay.js";
 
 /** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
 export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
