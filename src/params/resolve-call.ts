@@ -17,6 +17,8 @@ export const DEFAULT_TIMEOUT_MS = 600_000;
 export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
 /** @default 2 */
 export const DEFAULT_MAX_RETRIES = 2;
+/** @default 268435456 (256 MiB) */
+export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 
 /** The client options that are never sent. */
 export const CLIENT_OPTION_KEYS: ReadonlySet<string> = new Set([
@@ -25,6 +27,7 @@ export const CLIENT_OPTION_KEYS: ReadonlySet<string> = new Set([
   "timeout",
   "streamIdleTimeout",
   "maxRetries",
+  "maxResponseBytes",
   "signal",
   "extraHeaders",
   "extraBody",

@@ -196,6 +196,7 @@ export const clientOptionsShape = {
   apiBase: z.url({ message: "must be an absolute http(s) URL" }).optional(),
   timeout: milliseconds.optional(),
   maxRetries: z.number().int().min(0).optional(),
+  maxResponseBytes: z.number().int().positive().optional(),
   signal: z.custom<AbortSignal>(isAbortSignal, "must be an AbortSignal").optional(),
   extraHeaders: z.record(string, string).optional(),
   extraBody: unknownRecord.optional(),
@@ -248,6 +249,12 @@ export interface ClientOptions {
    * @default 2
    */
   maxRetries?: number | undefined;
+  /**
+   * The largest non-streamed answer body read, in bytes (after decoding a compressed body). Past
+   * it, reading stops, the connection closes and the call fails with an `APIError` (not retried).
+   * @default 268435456 (256 MiB)
+   */
+  maxResponseBytes?: number | undefined;
   /** Aborting rejects the call (or throws from the stream) with the signal's reason, at once. */
   signal?: AbortSignal | undefined;
   /** Extra HTTP headers, sent after llmux's own (they win). */
