@@ -4,11 +4,46 @@
  * allows unknown keys.
  */
 
-/** A tool call the model made, as in OpenAI's API. */
-export interface ChatCompletionMessageToolCall {
+/**
+ * A tool call the model made, as in OpenAI's API: a function call, or a call of a custom
+ * (free-form input) tool. Narrow on `type` before reading `function` or `custom`.
+ */
+export type ChatCompletionMessageToolCall =
+  | ChatCompletionMessageFunctionToolCall
+  | ChatCompletionMessageCustomToolCall;
+
+/**
+ * A call of a function tool. Fields a provider adds are kept as sent, such as
+ * `extra_content.google.thought_signature` from Gemini behind an OpenAI-compatible gateway,
+ * which must be sent back with the call in the next turn.
+ */
+export interface ChatCompletionMessageFunctionToolCall {
   id: string;
   type: "function";
   function: { name: string; arguments: string };
+  [key: string]: unknown;
+}
+
+/** A call of a custom tool (`tools: [{ type: "custom", ... }]`): its input is free text. */
+export interface ChatCompletionMessageCustomToolCall {
+  id: string;
+  type: "custom";
+  custom: { name: string; input: string };
+  [key: string]: unknown;
+}
+
+/** The spoken answer of a model asked for `modalities: ["text", "audio"]`. */
+export interface ChatCompletionAudio {
+  /** Sent back as `{ role: "assistant", audio: { id } }` to refer to this answer in a later turn. */
+  id: string;
+  /** Base64 audio bytes, in the format asked for. */
+  data: string;
+  /**
+   * Unix time (seconds) after which `id` can no longer be referred to. Always sent in a
+   * non-streamed answer; absent from one rebuilt from a stream that never sent it.
+   */
+  expires_at?: number | undefined;
+  transcript: string;
   [key: string]: unknown;
 }
 
@@ -27,7 +62,7 @@ export interface ChatCompletionMessage {
   reasoning_content?: string | null | undefined;
   refusal?: string | null | undefined;
   annotations?: ChatCompletionAnnotation[] | undefined;
-  audio?: unknown;
+  audio?: ChatCompletionAudio | null | undefined;
   [key: string]: unknown;
 }
 
@@ -118,12 +153,25 @@ export interface ModelResponse {
   [key: string]: unknown;
 }
 
-/** A tool call fragment in a streamed delta; `index` ties fragments together. */
+/**
+ * A tool call fragment in a streamed delta; `index` ties fragments together. A function call
+ * sends `function.arguments` in pieces, a custom tool's call `custom.input`.
+ */
 export interface ChoiceDeltaToolCall {
   index: number;
   id?: string | undefined;
-  type?: "function" | undefined;
+  type?: "function" | "custom" | undefined;
   function?: { name?: string | undefined; arguments?: string | undefined } | undefined;
+  custom?: { name?: string | undefined; input?: string | undefined } | undefined;
+  [key: string]: unknown;
+}
+
+/** A piece of a streamed spoken answer: `data` and `transcript` arrive in pieces. */
+export interface ChoiceDeltaAudio {
+  id?: string | undefined;
+  data?: string | undefined;
+  expires_at?: number | undefined;
+  transcript?: string | undefined;
   [key: string]: unknown;
 }
 
@@ -135,6 +183,7 @@ export interface ChoiceDelta {
   /** The model's reasoning (an upstream `reasoning` is copied here). */
   reasoning_content?: string | null | undefined;
   refusal?: string | null | undefined;
+  audio?: ChoiceDeltaAudio | null | undefined;
   [key: string]: unknown;
 }
 

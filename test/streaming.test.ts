@@ -175,7 +175,7 @@ describe("CompletionStream", () => {
     expect((error as RateLimitError).attempts).toBe(1);
   });
 
-  it("throws an error event without a numeric code as an APIError", async () => {
+  it("rejects the call itself with an error event that comes first, without a numeric code as an APIError", async () => {
     server.handle((_, response) => {
       startEvents(response);
       response.write(
@@ -183,10 +183,13 @@ describe("CompletionStream", () => {
       );
       response.end();
     });
-    const error = await collect(await stream()).catch((caught: unknown) => caught);
+    const error = await stream({ maxRetries: 2 }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(APIError);
     expect((error as APIError).name).toBe("APIError");
     expect((error as APIError).code).toBe("upstream_error");
+    expect((error as APIError).isRetryable).toBe(false);
+    expect((error as APIError).attempts).toBe(1);
+    expect(server.requests).toHaveLength(1);
   });
 
   it("throws APIConnectionError when the connection drops mid-stream", async () => {

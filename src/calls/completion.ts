@@ -1,31 +1,21 @@
 /**
- * The facade: `completion()` parses the model, resolves the provider, validates, calls (with
- * retries) and hands back a `ModelResponse` or a `CompletionStream`.
+ * `completion()`: validates, resolves the call, and hands back a `ModelResponse` (`send-json.ts`)
+ * or a `CompletionStream` (`stream/open-stream.ts`); a `mockResponse` answers without a request.
  */
-import { onAbort } from "../http/on-abort.js";
-import {
-  type PreparedRequest,
-  prepareRequest,
-  readJsonBody,
-  send,
-  sendJson,
-  stopAttempt,
-} from "../http/send.js";
-import {
-  buildBody,
-  DEFAULT_STREAM_IDLE_TIMEOUT_MS,
-  parseModel,
-  type ResolvedCall,
-  resolveCall,
-} from "../params/resolve-call.js";
+import { prepareRequest } from "../http/prepare-request.js";
+import { parseModel } from "../params/parse-model.js";
 import { type CompletionParams, completionParamsSchema } from "../params/schemas.js";
 import { validateParams } from "../params/validate-params.js";
-import { ChunkReader } from "../stream/chunk-reader.js";
 import { CompletionStream } from "../stream/completion-stream.js";
-import type { ModelResponse, ModelResponseStream } from "../types.js";
+import { openStream } from "../stream/open-stream.js";
+import type { ModelResponse } from "../types.js";
+import { buildBody } from "./build-body.js";
 import { noRequestHiddenParams } from "./hidden-params.js";
 import { createMockChunks, createMockResponse, createMockSource } from "./mock-response.js";
+import { prepareCall } from "./prepare-call.js";
+import { sendJson } from "./send-json.js";
 
+/** A 2xx chat body must hold `choices`. */
 const isChatCompletion = (json: Record<string, unknown>) => Array.isArray(json.choices);
 
 /**
@@ -62,72 +52,36 @@ export function completion(params: CompletionParams): Promise<ModelResponse | Co
 export async function completion(
   params: CompletionParams,
 ): Promise<ModelResponse | CompletionStream> {
-  validateParams(completionParamsSchema, params, "completion");
-  const { adapter, model } = parseModel(params.model);
-  const stream = params.stream === true;
-
-  if (params.mockResponse !== undefined) {
-    params.signal?.throwIfAborted();
-    if (params.mockResponse instanceof Error) throw params.mockResponse;
-    if (!stream) return createMockResponse(adapter.id, model, params.messages, params.mockResponse);
-    const includeUsage = params.stream_options?.include_usage !== false;
-    const chunks = createMockChunks(model, params.messages, params.mockResponse, includeUsage);
-    const source = createMockSource(chunks, params.signal);
-    return new CompletionStream(source, undefined, undefined, noRequestHiddenParams(adapter.id));
-  }
-
-  const call = resolveCall(adapter, model, params);
-  const body = buildBody(params as unknown as Record<string, unknown>, model);
-  if (stream) {
+  const mock = params?.mockResponse;
+  if (mock !== undefined) return mockCompletion(params, mock);
+  const call = prepareCall(completionParamsSchema, "completion", params);
+  const body = buildBody(params, call.model);
+  if (params.stream === true) {
     if (body.stream_options == null) body.stream_options = { include_usage: true };
     return openStream(call, prepareRequest(call, "chat", body), params.streamIdleTimeout);
   }
-
   const response = await sendJson(call, "chat", body, isChatCompletion, "a chat.completion object");
   return response as ModelResponse;
 }
 
+/** A call with `mockResponse`: validated as any call, answered without network or key. */
+async function mockCompletion(
+  params: CompletionParams,
+  mock: string | Error,
+): Promise<ModelResponse | CompletionStream> {
+  validateParams(completionParamsSchema, params, "completion");
+  const { adapter, model } = parseModel(params.model);
+  params.signal?.throwIfAborted();
+  if (mock instanceof Error) throw mock;
+  if (params.stream !== true) return createMockResponse(adapter.id, model, params.messages, mock);
+  const includeUsage = params.stream_options?.include_usage !== false;
+  const chunks = createMockChunks(model, params.messages, mock, includeUsage);
+  return new CompletionStream(
+    createMockSource(chunks, params.signal),
+    undefined,
+    noRequestHiddenParams(adapter.id),
+  );
+}
+
 /** LiteLLM's other name for {@link completion}: the same function. */
 export const acompletion = completion;
-
-/**
- * Sends a streamed call and reads up to its first chunk (retrying as the rules say until then),
- * then hands the open connection to a `CompletionStream`.
- */
-async function openStream(
-  call: ResolvedCall,
-  request: PreparedRequest,
-  streamIdleTimeout: number | undefined,
-): Promise<CompletionStream> {
-  const { value, attempt, hidden } = await send(
-    call,
-    request,
-    async (response, attempt) => {
-      const contentType = response.headers["content-type"] ?? "";
-      if (contentType.includes("application/json")) {
-        // A gateway that answers a stream request with a JSON error body (status 200).
-        await readJsonBody(response, call, () => false, "a stream of server-sent events");
-      }
-      const reader = new ChunkReader(call, attempt, response);
-      let first: ModelResponseStream | undefined;
-      try {
-        first = await reader.next();
-      } catch (error) {
-        // An error event is thrown from the iterator, as a mid-stream one would be.
-        if (error === reader.pendingError) return { reader, first: undefined, firstError: error };
-        throw error;
-      }
-      return { reader, first, firstError: undefined as unknown };
-    },
-    "no first chunk came",
-  );
-  const { reader, first, firstError } = value;
-  reader.startIdleTimer(streamIdleTimeout ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS);
-
-  const signal = call.signal;
-  const onFinish =
-    signal === undefined
-      ? undefined
-      : onAbort(signal, () => stopAttempt(attempt, "caller", signal.reason));
-  return new CompletionStream(reader, first, firstError, hidden, onFinish);
-}

@@ -1,16 +1,9 @@
 /** `embedding()`: OpenAI's `POST /embeddings` through any registered provider. */
-
 import { type EmbeddingParams, embeddingParamsSchema } from "../params/schemas.js";
 import type { EmbeddingResponse } from "../types.js";
-import { hasDataArray, runModelCall } from "./prepare-call.js";
-
-const embeddingCall = {
-  name: "embedding",
-  schema: embeddingParamsSchema,
-  endpoint: "embeddings",
-  isExpected: hasDataArray,
-  expected: "an embedding list",
-} as const;
+import { buildBody } from "./build-body.js";
+import { prepareCall } from "./prepare-call.js";
+import { hasDataArray, sendJson } from "./send-json.js";
 
 /**
  * Embeds text (or tokens) with an embedding model; answers with OpenAI's embedding list.
@@ -21,5 +14,13 @@ const embeddingCall = {
  * console.log(data[0]?.embedding.length);
  */
 export async function embedding(params: EmbeddingParams): Promise<EmbeddingResponse> {
-  return (await runModelCall(embeddingCall, params)) as EmbeddingResponse;
+  const call = prepareCall(embeddingParamsSchema, "embedding", params);
+  const body = buildBody(params, call.model);
+  return (await sendJson(
+    call,
+    "embeddings",
+    body,
+    hasDataArray,
+    "an embedding list",
+  )) as EmbeddingResponse;
 }

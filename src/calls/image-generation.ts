@@ -1,16 +1,9 @@
 /** `imageGeneration()`: OpenAI's `POST /images/generations` through any registered provider. */
-
 import { type ImageGenerationParams, imageGenerationParamsSchema } from "../params/schemas.js";
 import type { ImageResponse } from "../types.js";
-import { hasDataArray, runModelCall } from "./prepare-call.js";
-
-const imageGenerationCall = {
-  name: "imageGeneration",
-  schema: imageGenerationParamsSchema,
-  endpoint: "images",
-  isExpected: hasDataArray,
-  expected: "an image list",
-} as const;
+import { buildBody } from "./build-body.js";
+import { prepareCall } from "./prepare-call.js";
+import { hasDataArray, sendJson } from "./send-json.js";
 
 /**
  * Generates images from a prompt; answers with `{ created, data: [{ url?, b64_json?,
@@ -21,5 +14,7 @@ const imageGenerationCall = {
  * console.log(image.data[0]?.url);
  */
 export async function imageGeneration(params: ImageGenerationParams): Promise<ImageResponse> {
-  return (await runModelCall(imageGenerationCall, params)) as ImageResponse;
+  const call = prepareCall(imageGenerationParamsSchema, "imageGeneration", params);
+  const body = buildBody(params, call.model);
+  return (await sendJson(call, "images", body, hasDataArray, "an image list")) as ImageResponse;
 }

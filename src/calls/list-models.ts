@@ -1,11 +1,10 @@
 /** `listModels()`: the models a provider offers, from its `GET /models`. */
-
-import { sendJson } from "../http/send.js";
-import { resolveCall, resolveProvider } from "../params/resolve-call.js";
+import { resolveProvider } from "../params/parse-model.js";
 import { type ListModelsParams, listModelsParamsSchema } from "../params/schemas.js";
 import { validateParams } from "../params/validate-params.js";
 import type { ModelObject } from "../types.js";
-import { hasDataArray } from "./prepare-call.js";
+import { resolveCall } from "./prepare-call.js";
+import { hasDataArray, sendJson } from "./send-json.js";
 
 /**
  * Lists the models a provider offers to your key. Accepts OpenAI's `{ object: "list", data }` and

@@ -1,37 +1,55 @@
 /**
- * The shared path of the calls that send a model one JSON body and get one JSON object back
- * (`embedding()`, `imageGeneration()`): validate, resolve the provider, key and base, send.
+ * What every call does before its request: validate the parameters, parse the model, resolve the
+ * key, base, headers, limits and transport. Everything here fails before any request is made.
  */
 import type { z } from "zod";
-import { sendJson } from "../http/send.js";
-import { buildBody, parseModel, resolveCall } from "../params/resolve-call.js";
+import type { ResolvedCall } from "../http/resolved-call.js";
+import { selectTransport } from "../http/transport/select-transport.js";
+import { checkExtraHeaders } from "../params/check-headers.js";
+import {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_TIMEOUT_MS,
+} from "../params/defaults.js";
+import { parseModel } from "../params/parse-model.js";
+import { resolveApiBase } from "../params/resolve-api-base.js";
+import { resolveApiKey } from "../params/resolve-api-key.js";
 import type { ClientOptions } from "../params/schemas.js";
 import { validateParams } from "../params/validate-params.js";
-import type { Endpoint } from "../providers/provider.js";
+import type { ProviderAdapter } from "../providers/provider.js";
 
-/** What differs between such calls. */
-export interface ModelCall {
-  /** The function's name, for messages: `embedding`. */
-  name: string;
-  schema: z.ZodObject;
-  endpoint: Endpoint;
-  /** Whether a 2xx JSON body is the object expected. */
-  isExpected: (json: Record<string, unknown>) => boolean;
-  /** What was expected, for the message when it is not: `an embedding list`. */
-  expected: string;
+/** Resolves the call of validated `options` for `adapter` and `model` (empty for a model list). */
+export function resolveCall(
+  adapter: ProviderAdapter,
+  model: string,
+  options: ClientOptions,
+): ResolvedCall {
+  const { base, query } = resolveApiBase(adapter, options.apiBase, model);
+  const apiKey = resolveApiKey(adapter, options.apiKey, model);
+  return {
+    adapter,
+    model,
+    apiKey,
+    apiBase: base,
+    apiQuery: query,
+    timeout: options.timeout ?? DEFAULT_TIMEOUT_MS,
+    maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    signal: options.signal,
+    extraHeaders: checkExtraHeaders(options.extraHeaders),
+    extraBody: options.extraBody,
+    transport: selectTransport(options),
+    context: { provider: adapter.id, model, apiKey, attempts: 0 },
+  };
 }
 
-/** Runs a {@link ModelCall} with the caller's parameters. */
-export async function runModelCall(
-  spec: ModelCall,
+/** Validates `params` against `schema` (for `name`'s messages), parses the model, resolves the call. */
+export function prepareCall(
+  schema: z.ZodObject,
+  name: string,
   params: ClientOptions & { model: string },
-): Promise<Record<string, unknown>> {
-  validateParams(spec.schema, params, spec.name);
+): ResolvedCall {
+  validateParams(schema, params, name);
   const { adapter, model } = parseModel(params.model);
-  const call = resolveCall(adapter, model, params);
-  const body = buildBody(params as unknown as Record<string, unknown>, model);
-  return sendJson(call, spec.endpoint, body, spec.isExpected, spec.expected);
+  return resolveCall(adapter, model, params);
 }
-
-/** A 2xx body with a `data` array: embedding, image and model lists. */
-export const hasDataArray = (json: Record<string, unknown>) => Array.isArray(json.data);

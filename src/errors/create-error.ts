@@ -3,16 +3,60 @@
  * 200 or a stream, a failed connection, a body that is not the JSON expected. Messages name the
  * provider/model, the status, the server's own message and the request id; the key is redacted.
  */
-import { errorClassForStatus } from "./error-class-for-status.js";
-import { APIConnectionError, APIError } from "./errors.js";
+import { type APIErrorClass, errorClassForStatus } from "./error-class-for-status.js";
+import {
+  APIConnectionError,
+  APIError,
+  type APIErrorOptions,
+  isRetryableStatus,
+  TimeoutError,
+} from "./errors.js";
 import { redactHeaders, redactString, redactValue } from "./redact.js";
 
 /** What llmux knows about the call when an error happens. */
 export interface ErrorContext {
-  provider: string;
-  model: string;
+  readonly provider: string;
+  readonly model: string;
   /** Replaced by `[REDACTED]` wherever it would appear. */
-  apiKey: string | undefined;
+  readonly apiKey: string | undefined;
+  /** Requests made so far, this one included (0 before any). */
+  readonly attempts: number;
+}
+
+/** The fields of an error besides its message, before redaction. */
+type ErrorFields = Omit<APIErrorOptions, "provider" | "model" | "attempts">;
+
+/**
+ * Makes every error of a call: provider, model and attempts from the context, and the key
+ * redacted from the message and from every field and cause, in this one place.
+ */
+function makeError(
+  ErrorClass: APIErrorClass,
+  context: ErrorContext,
+  message: string,
+  fields: ErrorFields,
+): APIError {
+  const apiKey = context.apiKey;
+  return new ErrorClass(redactString(message, apiKey), {
+    provider: context.provider,
+    model: context.model,
+    attempts: context.attempts,
+    status: fields.status,
+    code: redactValue(fields.code, apiKey),
+    type: redactValue(fields.type, apiKey),
+    param: redactValue(fields.param, apiKey),
+    requestId: redactValue(fields.requestId, apiKey),
+    headers: fields.headers === undefined ? undefined : redactHeaders(fields.headers, apiKey),
+    body: redactValue(fields.body, apiKey),
+    cause: redactValue(fields.cause, apiKey),
+    excerpt: redactValue(fields.excerpt, apiKey),
+    isRetryable: fields.isRetryable,
+  });
+}
+
+/** ` (request id X)`, or nothing. */
+function requestIdSuffix(requestId: string | undefined): string {
+  return requestId ? ` (request id ${requestId})` : "";
 }
 
 /** The parts of an error object in a provider's JSON (`{ "error": { ... } }`). */
@@ -79,8 +123,7 @@ export function where(context: ErrorContext): string {
 
 /**
  * Builds the error for a non-2xx answer: the class from the status (and the 400 message), a
- * message with provider/model, status, the server's own message and the request id, the key
- * redacted everywhere.
+ * message with provider/model, status, the server's own message and the request id.
  */
 export function createStatusError(
   context: ErrorContext,
@@ -92,7 +135,7 @@ export function createStatusError(
   let serverMessage: string;
   let fields: ProviderErrorFields | undefined;
   try {
-    body = JSON.parse(bodyText);
+    body = JSON.parse(stripBOM(bodyText));
     fields = readProviderError(body);
     serverMessage = fields.message ?? excerptOf(bodyText);
   } catch {
@@ -102,55 +145,110 @@ export function createStatusError(
   const requestId = headers["x-request-id"];
   const ErrorClass = errorClassForStatus(status, `${serverMessage} ${fields?.code ?? ""}`);
   const detail = serverMessage === "" ? "(empty body)" : serverMessage;
-  const message = `${where(context)}: ${status} ${detail}${requestId ? ` (request id ${requestId})` : ""}`;
-  return new ErrorClass(redactString(message, context.apiKey), {
-    provider: context.provider,
-    model: context.model,
-    status,
-    code: fields?.code,
-    type: fields?.type,
-    param: fields?.param,
-    requestId,
-    headers: redactHeaders(headers, context.apiKey),
-    body: redactValue(body, context.apiKey),
-  });
+  return makeError(
+    ErrorClass,
+    context,
+    `${where(context)}: ${status} ${detail}${requestIdSuffix(requestId)}`,
+    {
+      status,
+      code: fields?.code,
+      type: fields?.type,
+      param: fields?.param,
+      requestId,
+      headers,
+      body,
+    },
+  );
 }
 
 /**
- * Builds the error for an `{ "error": { ... } }` object that came inside a 200 body or a stream
- * event: the class from its numeric `code` or `status`, else `APIError`.
+ * The status an error `type` stands for, where a stream's error event or a 200 body carries a
+ * type but no status (Anthropic's names, relayed by gateways, and OpenAI's).
+ */
+const STATUS_OF_TYPE: Record<string, number> = {
+  invalid_request_error: 400,
+  authentication_error: 401,
+  permission_error: 403,
+  not_found_error: 404,
+  request_too_large: 413,
+  rate_limit_error: 429,
+  rate_limit_exceeded: 429,
+  api_error: 500,
+  server_error: 500,
+  overloaded_error: 503,
+  timeout_error: 504,
+};
+
+/**
+ * Builds the error for an error that came inside a 200 body or a stream event: `{ "error":
+ * { ... } }`, or an `event: error` whatever its data (an object, a string, `null`). The class
+ * comes from its numeric `code` or `status`, else from its `type`, else `APIError`.
  */
 export function createEventError(
   context: ErrorContext,
   payload: unknown,
   headers: Record<string, string> | undefined,
-  requestId: string | undefined,
 ): APIError {
   const fields = readProviderError(payload);
-  const serverMessage = fields.message ?? "the server sent an error";
-  const ErrorClass = errorClassForStatus(fields.status, `${serverMessage} ${fields.code ?? ""}`);
-  const status = fields.status === undefined ? "" : `${fields.status} `;
-  const message = `${where(context)}: ${status}${serverMessage}${requestId ? ` (request id ${requestId})` : ""}`;
-  return new ErrorClass(redactString(message, context.apiKey), {
-    provider: context.provider,
-    model: context.model,
-    status: fields.status,
-    code: fields.code,
-    type: fields.type,
-    param: fields.param,
-    requestId,
-    headers: headers === undefined ? undefined : redactHeaders(headers, context.apiKey),
-    body: redactValue(payload, context.apiKey),
-    isRetryable: fields.status === undefined ? false : undefined,
-  });
+  const serverMessage =
+    fields.message ??
+    (typeof payload === "string" && payload !== "" ? payload : "the server sent an error");
+  const status =
+    fields.status ?? (typeof fields.type === "string" ? STATUS_OF_TYPE[fields.type] : undefined);
+  const ErrorClass = errorClassForStatus(status, `${serverMessage} ${fields.code ?? ""}`);
+  const statusText = fields.status === undefined ? "" : `${fields.status} `;
+  const requestId = headers?.["x-request-id"];
+  return makeError(
+    ErrorClass,
+    context,
+    `${where(context)}: ${statusText}${serverMessage}${requestIdSuffix(requestId)}`,
+    {
+      status: fields.status,
+      code: fields.code,
+      type: fields.type,
+      param: fields.param,
+      requestId,
+      headers,
+      body: payload,
+      // No status and no known type: nothing says that trying again would help.
+      isRetryable: status === undefined ? false : isRetryableStatus(status, headers),
+    },
+  );
 }
 
-/** Builds the `APIConnectionError` for a failed connection, keeping the cause. */
-export function createConnectionError(context: ErrorContext, cause: unknown): APIConnectionError {
-  const reason = describeCause(cause);
-  return new APIConnectionError(
-    redactString(`${where(context)}: connection failed: ${reason}`, context.apiKey),
-    { provider: context.provider, model: context.model, cause },
+/** Builds the `APIConnectionError` for a failed connection, keeping the (redacted) cause. */
+export function createConnectionError(context: ErrorContext, cause: unknown): APIError {
+  return makeError(
+    APIConnectionError,
+    context,
+    `${where(context)}: connection failed: ${describeCause(cause)}`,
+    { cause },
+  );
+}
+
+/** Builds the `TimeoutError` of an attempt that took longer than `timeout`. */
+export function createTimeoutError(context: ErrorContext, what: string, timeout: number): APIError {
+  return makeError(
+    TimeoutError,
+    context,
+    `${where(context)}: ${what} within the ${timeout} ms timeout. Raise \`timeout\` for long generations.`,
+    {},
+  );
+}
+
+/** Builds the `TimeoutError` of a stream that sent nothing for `streamIdleTimeout`. */
+export function createIdleTimeoutError(
+  context: ErrorContext,
+  idleTimeout: number,
+  status: number,
+  headers: Record<string, string>,
+): APIError {
+  return makeError(
+    TimeoutError,
+    context,
+    `${where(context)}: the stream sent nothing for ${idleTimeout} ms (streamIdleTimeout). Raise \`streamIdleTimeout\` for slow models.`,
+    // A client timeout, retryable as a class; once a stream has started nothing retries it.
+    { status, requestId: headers["x-request-id"], isRetryable: true },
   );
 }
 
@@ -161,21 +259,59 @@ export function createInvalidBodyError(
   headers: Record<string, string>,
   bodyText: string,
   what: string,
-  cause?: unknown,
 ): APIError {
   const requestId = headers["x-request-id"];
   const excerpt = excerptOf(bodyText);
-  const message = `${where(context)}: ${status} answer is not ${what}: ${excerpt === "" ? "(empty body)" : excerpt}${requestId ? ` (request id ${requestId})` : ""}`;
-  return new APIError(redactString(message, context.apiKey), {
-    provider: context.provider,
-    model: context.model,
-    status,
-    requestId,
-    headers: redactHeaders(headers, context.apiKey),
-    body: redactString(excerpt, context.apiKey),
-    cause,
-    isRetryable: false,
-  });
+  const shown = excerpt === "" ? "(empty body)" : excerpt;
+  return makeError(
+    APIError,
+    context,
+    `${where(context)}: ${status} answer is not ${what}: ${shown}${requestIdSuffix(requestId)}`,
+    { status, requestId, headers, body: excerpt, isRetryable: false },
+  );
+}
+
+/**
+ * Builds the `APIError` for a stream event that is not what it should be (not JSON, say). The
+ * message says what and where, never the event's content (it may hold personal data): that
+ * stays on the non-enumerable `excerpt`, for a caller who asks.
+ */
+export function createInvalidEventError(
+  context: ErrorContext,
+  problem: string,
+  eventNumber: number,
+  data: string,
+  status: number,
+  headers: Record<string, string>,
+): APIError {
+  const requestId = headers["x-request-id"];
+  return makeError(
+    APIError,
+    context,
+    `${where(context)}: event ${eventNumber} of the stream (${data.length} characters) ${problem}${requestIdSuffix(requestId)}`,
+    { status, requestId, excerpt: data.slice(0, 200), isRetryable: false },
+  );
+}
+
+/** Builds the `APIError` for an answer larger than `maxResponseBytes`. */
+export function createTooLargeError(
+  context: ErrorContext,
+  limit: number,
+  status: number,
+  headers: Record<string, string>,
+): APIError {
+  const requestId = headers["x-request-id"];
+  return makeError(
+    APIError,
+    context,
+    `${where(context)}: the ${status} answer is larger than maxResponseBytes (${limit} bytes); reading stopped and the connection was closed. Raise \`maxResponseBytes\` if such answers are expected.${requestIdSuffix(requestId)}`,
+    { status, requestId, headers, isRetryable: false },
+  );
+}
+
+/** A UTF-8 byte order mark before a JSON body is not part of the JSON. */
+export function stripBOM(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 function describeCause(cause: unknown): string {

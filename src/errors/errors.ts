@@ -1,7 +1,6 @@
 /**
- * The error classes llmux throws, and the mapping from an HTTP status (or an in-stream error
- * event) to a class. Each class decides `isRetryable` when it is made; the retry code only
- * reads it.
+ * The error classes llmux throws. Each class decides `isRetryable` when it is made (the retry
+ * code only reads it); every field is given to the constructor and never changes after.
  */
 
 /** Details every llmux error can carry. */
@@ -12,6 +11,8 @@ export interface LLMErrorOptions {
   model?: string | undefined;
   /** The error this one wraps. */
   cause?: unknown;
+  /** Whether llmux's retry rules retry it; each class decides when this is not given. */
+  isRetryable?: boolean | undefined;
 }
 
 /** Details of an error that came from (or on the way to) a provider's HTTP API. */
@@ -32,25 +33,28 @@ export interface APIErrorOptions extends LLMErrorOptions {
   body?: unknown;
   /** How many HTTP requests were made for the call. */
   attempts?: number | undefined;
-  /** Overrides the retryability the class would decide. */
-  isRetryable?: boolean | undefined;
+  /**
+   * The raw text a malformed stream event held, kept off `message`, `stack` and `toJSON()`
+   * (it is response content, which may hold personal data).
+   */
+  excerpt?: string | undefined;
 }
 
 /** The base class of every error llmux throws. */
 export class LLMError extends Error {
   override name = "LLMError";
   /** The provider prefix of the call, `cometapi` for `cometapi/gpt-5`. */
-  provider: string | undefined;
+  readonly provider: string | undefined;
   /** The model id sent to the provider (without the prefix). */
-  model: string | undefined;
+  readonly model: string | undefined;
   /** Whether llmux's retry rules retry this error. */
-  isRetryable: boolean;
+  readonly isRetryable: boolean;
 
   constructor(message: string, options: LLMErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.provider = options.provider;
     this.model = options.model;
-    this.isRetryable = false;
+    this.isRetryable = options.isRetryable ?? false;
   }
 
   /** For `JSON.stringify(error)`: the name and message (an `Error` hides them) and every field. */
@@ -63,24 +67,32 @@ export class LLMError extends Error {
 export class APIError extends LLMError {
   override name = "APIError";
   /** HTTP status; undefined when no answer came, or for a failure before any request. */
-  status: number | undefined;
+  readonly status: number | undefined;
   /** The provider's error `code`, as sent. */
-  code: string | number | null | undefined;
+  readonly code: string | number | null | undefined;
   /** The provider's error `type`, as sent. */
-  type: string | null | undefined;
+  readonly type: string | null | undefined;
   /** The provider's error `param`, as sent. */
-  param: string | null | undefined;
+  readonly param: string | null | undefined;
   /** The `x-request-id` of the answer. */
-  requestId: string | undefined;
+  readonly requestId: string | undefined;
   /** The answer's headers (lower-case names). */
-  headers: Record<string, string> | undefined;
+  readonly headers: Record<string, string> | undefined;
   /** The answer's body: parsed JSON, or a short excerpt of a body that is not JSON. */
-  body: unknown;
+  readonly body: unknown;
   /** How many HTTP requests were made for the call (0 when none was). */
-  attempts: number;
+  readonly attempts: number;
+  /**
+   * For a malformed stream event: the start of its raw text. Not enumerable, so that it stays out
+   * of `JSON.stringify(error)` and `util.inspect(error)` unless asked for.
+   */
+  declare readonly excerpt: string | undefined;
 
   constructor(message: string, options: APIErrorOptions = {}) {
-    super(message, options);
+    super(message, {
+      ...options,
+      isRetryable: options.isRetryable ?? isRetryableStatus(options.status, options.headers),
+    });
     this.status = options.status;
     this.code = options.code;
     this.type = options.type;
@@ -89,7 +101,7 @@ export class APIError extends LLMError {
     this.headers = options.headers;
     this.body = options.body;
     this.attempts = options.attempts ?? 0;
-    this.isRetryable = options.isRetryable ?? isRetryableStatus(options.status, options.headers);
+    Object.defineProperty(this, "excerpt", { value: options.excerpt, enumerable: false });
   }
 }
 
@@ -97,7 +109,7 @@ export class APIError extends LLMError {
 export class BadRequestError extends APIError {
   override name = "BadRequestError";
   /** For a validation failure: each problem, with the path of the field. */
-  issues: ValidationIssue[] | undefined;
+  readonly issues: ValidationIssue[] | undefined;
 
   constructor(message: string, options: APIErrorOptions & { issues?: ValidationIssue[] } = {}) {
     super(message, options);
@@ -168,7 +180,12 @@ export class TimeoutError extends APIError {
   override name = "TimeoutError";
 
   constructor(message: string, options: APIErrorOptions = {}) {
-    super(message, { ...options, isRetryable: options.isRetryable ?? true });
+    // llmux's own timeouts (no status) are retried; a 408 or 504 follows the status rules, so
+    // that the server's `x-should-retry: false` is obeyed.
+    const isRetryable =
+      options.isRetryable ??
+      (options.status === undefined || isRetryableStatus(options.status, options.headers));
+    super(message, { ...options, isRetryable });
   }
 }
 

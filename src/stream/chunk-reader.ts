@@ -1,25 +1,29 @@
 /**
- * Reads the chunks of one streamed answer: bytes -> events (sse.ts) -> parsed, mapped chunks,
- * one at a time, as they arrive. Also enforces `streamIdleTimeout` and names every way the
- * stream can end: `[DONE]`, a clean end of the body, an error event, a dropped connection, an
- * idle timeout, the caller's abort, or the user closing it.
+ * Reads the chunks of one streamed answer: bytes -> events (`sse-decoder.ts`) -> parsed, mapped
+ * chunks, one at a time, as they arrive. Also enforces `streamIdleTimeout` and names every way
+ * the stream can end: `[DONE]`, a clean end of the body, an error event, a malformed event, a
+ * dropped connection, an idle timeout, the caller's abort, or the user closing it.
  */
-
 import type { EventSourceMessage } from "eventsource-parser";
 import {
   createConnectionError,
   createEventError,
+  createIdleTimeoutError,
   createInvalidBodyError,
-  where,
+  createInvalidEventError,
 } from "../errors/create-error.js";
-import { APIError, TimeoutError } from "../errors/errors.js";
-import { type Attempt, stopAttempt, toCallError } from "../http/send.js";
+import type { APIError } from "../errors/errors.js";
+import { type Attempt, MAX_TIMER_MS, toAttemptError } from "../http/attempt.js";
+import type { ResolvedCall } from "../http/resolved-call.js";
 import type { HttpResponse } from "../http/transport/transport.js";
-import type { ResolvedCall } from "../params/resolve-call.js";
 import type { ModelResponseStream } from "../types.js";
 import { createSSEDecoder } from "./sse-decoder.js";
 
-const START_EXCERPT_BYTES = 1_000;
+/** How much of a body that has sent no event yet is kept, for the message if it never does. */
+const START_EXCERPT_CHARACTERS = 1_000;
+
+/** The first line of a server-sent events body: a field (`data:`, `event:`, ...) or a comment. */
+const SSE_FIRST_LINE = /^(?:data|event|id|retry)(?::|$)|^:/;
 
 /** Where a `CompletionStream` gets its chunks from: the network, or a `mockResponse`. */
 export interface ChunkSource {
@@ -29,6 +33,15 @@ export interface ChunkSource {
   takeQueued?(): ModelResponseStream | undefined;
   /** Stops the stream at once; `early` when chunks may remain (the connection is closed). */
   close(early: boolean): void;
+}
+
+/** The data of an `event: error`, whatever it is: JSON when it parses, else the text. */
+function parseErrorData(data: string): unknown {
+  try {
+    return JSON.parse(data);
+  } catch {
+    return data;
+  }
 }
 
 /** A `ChunkSource` over an HTTP answer. */
@@ -42,11 +55,11 @@ export class ChunkReader implements ChunkSource {
   #head = 0;
   /** `[DONE]`, an error event or the end of the body was seen: no more reads. */
   #ended = false;
-  /** Whether any event came; a body with none is not a stream. */
-  #sawEvent = false;
+  /** Events seen so far, to say where a malformed one was. */
+  #events = 0;
   /** The start of a body that has sent no event yet, for the message if it never does. */
   #start = "";
-  #pendingError: APIError | undefined;
+  #error: APIError | undefined;
   #waiting = false;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #idleTimeout = 0;
@@ -60,57 +73,47 @@ export class ChunkReader implements ChunkSource {
     this.#decoder = createSSEDecoder(this.#onEvent);
   }
 
-  /** An error event's error, when it is what ended the stream. */
-  get pendingError(): APIError | undefined {
-    return this.#pendingError;
-  }
-
   /** One event: `[DONE]`, an error, or a chunk for the queue. Bound once per stream. */
   readonly #onEvent = ({ data, event }: EventSourceMessage): void => {
-    this.#sawEvent = true;
+    this.#events++;
     if (this.#ended) return;
     if (data === "[DONE]") {
       this.#ended = true;
+      return;
+    }
+    const response = this.#response;
+    if (event === "error") {
+      this.#fail(createEventError(this.#attempt.context, parseErrorData(data), response.headers));
       return;
     }
     if (data === "") return;
     let chunk: Record<string, unknown>;
     try {
       chunk = JSON.parse(data);
-    } catch (cause) {
+    } catch {
+      // Not the SyntaxError as cause: its message quotes the event, which is response content.
       this.#fail(
-        new APIError(
-          `${where(this.#call.context)}: a stream event is not JSON: ${data.slice(0, 200)}`,
-          {
-            provider: this.#call.context.provider,
-            model: this.#call.model,
-            status: this.#response.status,
-            requestId: this.#response.headers["x-request-id"],
-            body: data.slice(0, 200),
-            cause,
-            isRetryable: false,
-          },
+        createInvalidEventError(
+          this.#attempt.context,
+          "is not JSON",
+          this.#events,
+          data,
+          response.status,
+          response.headers,
         ),
       );
       return;
     }
     if (chunk === null || typeof chunk !== "object") return;
-    if ((chunk.error !== undefined && chunk.error !== null) || event === "error") {
-      this.#fail(
-        createEventError(
-          this.#call.context,
-          chunk,
-          this.#response.headers,
-          this.#response.headers["x-request-id"],
-        ),
-      );
+    if (chunk.error !== undefined && chunk.error !== null) {
+      this.#fail(createEventError(this.#attempt.context, chunk, response.headers));
       return;
     }
     this.#queue.push(this.#call.adapter.doMapChunk(chunk) as ModelResponseStream);
   };
 
   #fail(error: APIError): void {
-    this.#pendingError = error;
+    this.#error ??= error;
     this.#ended = true;
   }
 
@@ -119,17 +122,18 @@ export class ChunkReader implements ChunkSource {
    * the stream with a `TimeoutError`. The time the consumer holds a chunk does not count.
    */
   startIdleTimer(ms: number): void {
-    if (ms > 2_147_483_647 || this.#closed) return;
+    if (ms > MAX_TIMER_MS || this.#closed) return;
     this.#idleTimeout = ms;
     this.#idleTimer = setTimeout(() => {
-      if (this.#waiting) stopAttempt(this.#attempt, "idle");
+      if (this.#waiting) this.#attempt.abort("idle");
     }, ms);
   }
 
   /** A chunk already read, if there is one and the stream was not stopped: no promise needed. */
   takeQueued(): ModelResponseStream | undefined {
-    if (this.#head === this.#queue.length || this.#attempt.stoppedBy !== undefined)
+    if (this.#head === this.#queue.length || this.#attempt.abortedBy !== undefined) {
       return undefined;
+    }
     const chunk = this.#queue[this.#head++] as ModelResponseStream;
     if (this.#head === this.#queue.length) {
       this.#queue.length = 0;
@@ -141,12 +145,12 @@ export class ChunkReader implements ChunkSource {
   async next(): Promise<ModelResponseStream | undefined> {
     while (true) {
       // An abort or timeout wins over chunks already read but not yet yielded.
-      if (this.#attempt.stoppedBy !== undefined) return this.#stopped(undefined);
+      if (this.#attempt.abortedBy !== undefined) return this.#aborted(undefined);
       const chunk = this.takeQueued();
       if (chunk !== undefined) return chunk;
-      if (this.#pendingError !== undefined) {
+      if (this.#error !== undefined) {
         this.close(false);
-        throw this.#pendingError;
+        throw this.#error;
       }
       if (this.#ended) {
         this.close(false);
@@ -164,76 +168,86 @@ export class ChunkReader implements ChunkSource {
       result = await this.#bytes.next();
     } catch (error) {
       this.#waiting = false;
-      if (this.#attempt.stoppedBy !== undefined) {
-        await this.#stopped(error);
+      if (this.#attempt.abortedBy !== undefined) {
+        await this.#aborted(error);
         return;
       }
       this.close(true);
-      throw createConnectionError(this.#call.context, error);
+      throw createConnectionError(this.#attempt.context, error);
     }
     this.#waiting = false;
     if (result.done) {
-      if (this.#attempt.stoppedBy !== undefined) return;
-      this.#decoder.end();
-      if (!this.#sawEvent && this.#start.trim() !== "") {
-        // A 200 that is not a stream at all (an HTML page from a proxy): say so, never end quietly.
-        this.#fail(
-          createInvalidBodyError(
-            this.#call.context,
-            this.#response.status,
-            this.#response.headers,
-            this.#start,
-            "a stream of server-sent events",
-          ),
-        );
-      }
-      this.#ended = true;
+      if (this.#attempt.abortedBy === undefined) this.#endOfBody();
       return;
     }
-    if (!this.#sawEvent && this.#start.length < START_EXCERPT_BYTES) {
-      this.#start += Buffer.from(result.value).toString("utf8", 0, START_EXCERPT_BYTES);
+    if (this.#events === 0 && this.#start.length < START_EXCERPT_CHARACTERS) {
+      this.#start += Buffer.from(result.value).toString("utf8", 0, START_EXCERPT_CHARACTERS);
     }
     try {
       this.#decoder.feed(result.value);
     } catch (cause) {
       this.#fail(
-        new APIError(
-          `${where(this.#call.context)}: the stream is not server-sent events: ${String((cause as Error).message)}`,
-          { provider: this.#call.context.provider, model: this.#call.model, cause },
+        createInvalidEventError(
+          this.#attempt.context,
+          `is not a server-sent event (${(cause as Error).message})`,
+          this.#events + 1,
+          "",
+          this.#response.status,
+          this.#response.headers,
         ),
       );
     }
   }
 
-  /** The stream was stopped by llmux (timeout, abort, close): end quietly or throw why. */
-  async #stopped(error: unknown): Promise<undefined> {
-    const by = this.#attempt.stoppedBy;
+  /**
+   * The body ended. Before any event, it must at least look like server-sent events (events
+   * without `data:` are a valid stream with no chunk); an empty body or an HTML page from a proxy
+   * is an error, never a quiet empty stream.
+   */
+  #endOfBody(): void {
+    this.#decoder.end();
+    this.#ended = true;
+    if (this.#events > 0) return;
+    const firstLine = this.#start
+      .replace(/^\uFEFF/, "")
+      .trimStart()
+      .split(/\r\n|\r|\n/, 1)[0];
+    if (firstLine !== undefined && SSE_FIRST_LINE.test(firstLine)) return;
+    const response = this.#response;
+    this.#fail(
+      createInvalidBodyError(
+        this.#attempt.context,
+        response.status,
+        response.headers,
+        this.#start,
+        "a stream of server-sent events",
+      ),
+    );
+  }
+
+  /** The attempt was aborted (timeout, idle, caller, closed): end quietly or throw why. */
+  async #aborted(error: unknown): Promise<undefined> {
+    const by = this.#attempt.abortedBy;
     this.close(true);
     if (by === "closed") return undefined;
     if (by === "idle") {
-      throw new TimeoutError(
-        `${where(this.#call.context)}: the stream sent nothing for ${this.#idleTimeout} ms (streamIdleTimeout). Raise \`streamIdleTimeout\` for slow models.`,
-        {
-          provider: this.#call.context.provider,
-          model: this.#call.model,
-          status: this.#response.status,
-          requestId: this.#response.headers["x-request-id"],
-        },
-      );
+      const { status, headers } = this.#response;
+      throw createIdleTimeoutError(this.#attempt.context, this.#idleTimeout, status, headers);
     }
-    throw toCallError(error, this.#attempt, this.#call, "no first chunk came");
+    throw toAttemptError(error, this.#attempt, this.#call, "no first chunk came");
   }
 
   close(early: boolean): void {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#idleTimer);
-    if (early) {
-      if (this.#attempt.stoppedBy === undefined) stopAttempt(this.#attempt, "closed");
-      else this.#response.destroy();
-    } else {
+    if (!early) {
       // The body was read to its end, or to `[DONE]` (then whatever follows is not needed).
-      this.#response.release();
+      this.#response.close(false);
+    } else if (this.#attempt.abortedBy === undefined) {
+      this.#attempt.abort("closed");
+    } else {
+      this.#response.close(true);
     }
   }
 }

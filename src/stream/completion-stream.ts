@@ -3,7 +3,7 @@
  * iterated once, closes its connection when the loop is left, and can be aborted.
  */
 
-import { APIError, LLMError } from "../errors/errors.js";
+import { LLMError } from "../errors/errors.js";
 import type { HiddenParams, ModelResponseStream } from "../types.js";
 import type { ChunkSource } from "./chunk-reader.js";
 
@@ -22,23 +22,23 @@ export class CompletionStream implements AsyncIterable<ModelResponseStream> {
   declare readonly _hidden_params: HiddenParams;
   readonly #source: ChunkSource;
   #first: ModelResponseStream | undefined;
-  #firstError: unknown;
   #iterated = false;
-  #finished = false;
-  #onFinish: (() => void) | undefined;
+  #closed = false;
+  #onClose: (() => void) | undefined;
 
-  /** @internal Made by `completion()`; users do not construct streams. */
+  /**
+   * @internal Made by `completion()`; users do not construct streams. `first` is the chunk read
+   * while opening the stream; `onClose` runs once when the stream ends, however it ends.
+   */
   constructor(
     source: ChunkSource,
     first: ModelResponseStream | undefined,
-    firstError: unknown,
     hidden: HiddenParams,
-    onFinish?: () => void,
+    onClose?: () => void,
   ) {
     this.#source = source;
     this.#first = first;
-    this.#firstError = firstError;
-    this.#onFinish = onFinish;
+    this.#onClose = onClose;
     Object.defineProperty(this, "_hidden_params", { value: hidden, enumerable: false });
   }
 
@@ -48,23 +48,15 @@ export class CompletionStream implements AsyncIterable<ModelResponseStream> {
    */
   abort(): void {
     this.#first = undefined;
-    this.#firstError = undefined;
-    this.#finish(true);
+    this.#close(true);
   }
 
-  /** An API error thrown from the iterator counts the requests the call made, as any other. */
-  #withAttempts(error: unknown): unknown {
-    if (error instanceof APIError && error.attempts === 0)
-      error.attempts = this._hidden_params.attempts;
-    return error;
-  }
-
-  #finish(early: boolean): void {
-    if (this.#finished) return;
-    this.#finished = true;
+  #close(early: boolean): void {
+    if (this.#closed) return;
+    this.#closed = true;
     this.#source.close(early);
-    this.#onFinish?.();
-    this.#onFinish = undefined;
+    this.#onClose?.();
+    this.#onClose = undefined;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<ModelResponseStream> {
@@ -80,24 +72,18 @@ export class CompletionStream implements AsyncIterable<ModelResponseStream> {
         this.#first = undefined;
         return { done: false, value: first };
       }
-      if (this.#firstError !== undefined) {
-        const error = this.#firstError;
-        this.#firstError = undefined;
-        this.#finish(false);
-        throw this.#withAttempts(error);
-      }
-      if (this.#finished) return DONE;
+      if (this.#closed) return DONE;
       const ready = this.#source.takeQueued?.();
       if (ready !== undefined) return { done: false, value: ready };
       let chunk: ModelResponseStream | undefined;
       try {
         chunk = await this.#source.next();
       } catch (error) {
-        this.#finish(true);
-        throw this.#withAttempts(error);
+        this.#close(true);
+        throw error;
       }
       if (chunk === undefined) {
-        this.#finish(false);
+        this.#close(false);
         return DONE;
       }
       return { done: false, value: chunk };
@@ -106,7 +92,7 @@ export class CompletionStream implements AsyncIterable<ModelResponseStream> {
       next,
       return: async (): Promise<IteratorResult<ModelResponseStream>> => {
         this.#first = undefined;
-        this.#finish(true);
+        this.#close(true);
         return DONE;
       },
     };

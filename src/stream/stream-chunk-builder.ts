@@ -1,133 +1,134 @@
 /** Rebuilds one `ModelResponse` from the chunks of a stream, as LiteLLM's `stream_chunk_builder`. */
 import { attachHiddenParams, noRequestHiddenParams } from "../calls/hidden-params.js";
-import type { Message } from "../params/schemas.js";
+import { BadRequestError } from "../errors/errors.js";
 import type {
+  ChatCompletionAudio,
   ChatCompletionMessage,
   ChatCompletionMessageToolCall,
   Choice,
   ChoiceLogprobs,
   ModelResponse,
   ModelResponseStream,
+  TokenLogprob,
   Usage,
 } from "../types.js";
+
+type Fields = Record<string, unknown>;
+
+interface ToolCallBuilder {
+  id: string;
+  type: "function" | "custom" | undefined;
+  name: string;
+  /** `function.arguments` pieces, or a custom tool's `custom.input` pieces. */
+  pieces: string[];
+  extra: Fields;
+}
+
+interface AudioBuilder {
+  id: string;
+  data: string[];
+  transcript: string[];
+  expiresAt: number | undefined;
+  extra: Fields;
+}
+
+interface LogprobsBuilder {
+  content: TokenLogprob[] | null;
+  refusal: TokenLogprob[] | null;
+  extra: Fields;
+}
 
 interface ChoiceBuilder {
   content: string[];
   reasoning: string[];
   refusal: string[];
-  toolCalls: Map<number, { id: string; type: "function"; name: string; arguments: string[] }>;
+  toolCalls: Map<number, ToolCallBuilder>;
+  audio: AudioBuilder | undefined;
   finishReason: string | null;
-  logprobs: ChoiceLogprobs | null | undefined;
+  logprobs: LogprobsBuilder | undefined;
 }
 
-function newChoice(): ChoiceBuilder {
-  return {
-    content: [],
-    reasoning: [],
-    refusal: [],
-    toolCalls: new Map(),
-    finishReason: null,
-    logprobs: undefined,
-  };
-}
+const TOOL_CALL_KEYS = new Set(["index", "id", "type", "function", "custom"]);
+const AUDIO_KEYS = new Set(["id", "data", "transcript", "expires_at"]);
+const LOGPROBS_KEYS = new Set(["content", "refusal"]);
 
 /**
  * Rebuilds the `ModelResponse` a non-streamed call would have given, from a stream's chunks:
- * content and `reasoning_content` joined per choice, `tool_calls` assembled by `index`, the last
- * non-null `finish_reason`, `usage` from the usage chunk as sent, `id` and `model` from the first
- * chunk that has them.
+ * - `content`, `refusal` and `reasoning_content` joined per choice (choices by `index`);
+ * - `tool_calls` assembled by `index`: function `arguments` or a custom tool's `input` joined,
+ *   `type` kept, `id` and name from the first delta that has them (not always the first delta),
+ *   and fields a provider adds (Gemini's `extra_content`) kept, the last non-null value of each;
+ * - `audio`: `id`, `data` and `transcript` joined, the last `expires_at`;
+ * - `logprobs.content` and `logprobs.refusal` each concatenated, null where no chunk sent any;
+ * - the last non-null `finish_reason`, `system_fingerprint` and `service_tier`;
+ * - `id`, `model` and `created` from the first chunk that has them non-empty;
+ * - `usage` merged over the chunks that carry it: a field's last non-null value wins (details
+ *   field by field), so prompt tokens sent early and completion tokens sent late are both kept.
+ *   Usage is never estimated (LiteLLM counts the call's messages; llmux has no tokenizer), so a
+ *   stream without `stream_options: { include_usage: true }` gives no `usage`.
  *
- * `messages` (the call's) are accepted for LiteLLM parity; usage is never estimated from them.
+ * Per-chunk fields (such as OpenAI's `obfuscation` padding) are not copied.
  *
+ * @throws {BadRequestError} when `chunks` is not an array of chunk objects.
  * @example
  * const chunks = [];
  * for await (const chunk of stream) chunks.push(chunk);
  * const response = streamChunkBuilder(chunks);
  */
-export function streamChunkBuilder(
-  chunks: readonly ModelResponseStream[],
-  messages?: readonly Message[],
-): ModelResponse {
-  void messages;
+export function streamChunkBuilder(chunks: readonly ModelResponseStream[]): ModelResponse {
+  if (!Array.isArray(chunks))
+    throw invalid(`chunks must be ${ARRAY_OF_CHUNKS}, not ${kind(chunks)}`);
   let id = "";
   let model = "";
   let created = 0;
-  let systemFingerprint: string | null | undefined;
-  let serviceTier: string | null | undefined;
-  let usage: Usage | undefined;
+  let systemFingerprint: string | undefined;
+  let serviceTier: string | undefined;
+  let usage: Fields | undefined;
+  let usageChunks = 0;
   const choices = new Map<number, ChoiceBuilder>();
 
-  for (const chunk of chunks) {
-    if (id === "" && typeof chunk.id === "string" && chunk.id !== "") id = chunk.id;
-    if (model === "" && typeof chunk.model === "string" && chunk.model !== "") model = chunk.model;
+  chunks.forEach((chunk: unknown, chunkIndex) => {
+    if (!isRecord(chunk)) {
+      throw invalid(
+        `chunks must be ${ARRAY_OF_CHUNKS}, but chunks[${chunkIndex}] is ${kind(chunk)}`,
+      );
+    }
+    if (id === "" && typeof chunk.id === "string") id = chunk.id;
+    if (model === "" && typeof chunk.model === "string") model = chunk.model;
     if (created === 0 && typeof chunk.created === "number") created = chunk.created;
-    if (chunk.system_fingerprint != null) systemFingerprint = chunk.system_fingerprint;
-    if (chunk.service_tier != null) serviceTier = chunk.service_tier;
-    if (chunk.usage != null) usage = chunk.usage;
-    for (const streamChoice of chunk.choices ?? []) {
-      const index = streamChoice.index ?? 0;
+    if (typeof chunk.system_fingerprint === "string") systemFingerprint = chunk.system_fingerprint;
+    if (typeof chunk.service_tier === "string") serviceTier = chunk.service_tier;
+    if (isRecord(chunk.usage)) {
+      usage ??= {};
+      mergeUsage(usage, chunk.usage);
+      usageChunks += 1;
+    }
+    const streamChoices = chunk.choices ?? [];
+    if (!Array.isArray(streamChoices)) {
+      throw invalid(`chunks[${chunkIndex}].choices must be an array, not ${kind(streamChoices)}`);
+    }
+    streamChoices.forEach((streamChoice: unknown, position) => {
+      if (!isRecord(streamChoice)) {
+        throw invalid(
+          `chunks[${chunkIndex}].choices[${position}] must be an object, not ${kind(streamChoice)}`,
+        );
+      }
+      const index = typeof streamChoice.index === "number" ? streamChoice.index : 0;
       let choice = choices.get(index);
       if (choice === undefined) {
         choice = newChoice();
         choices.set(index, choice);
       }
-      const delta = streamChoice.delta ?? {};
-      if (typeof delta.content === "string") choice.content.push(delta.content);
-      if (typeof delta.reasoning_content === "string")
-        choice.reasoning.push(delta.reasoning_content);
-      if (typeof delta.refusal === "string") choice.refusal.push(delta.refusal);
-      for (const toolDelta of delta.tool_calls ?? []) {
-        const toolIndex = toolDelta.index ?? choice.toolCalls.size;
-        let call = choice.toolCalls.get(toolIndex);
-        if (call === undefined) {
-          call = { id: "", type: "function", name: "", arguments: [] };
-          choice.toolCalls.set(toolIndex, call);
-        }
-        if (toolDelta.id) call.id = toolDelta.id;
-        if (toolDelta.function?.name) call.name = toolDelta.function.name;
-        if (typeof toolDelta.function?.arguments === "string") {
-          call.arguments.push(toolDelta.function.arguments);
-        }
+      addDelta(choice, isRecord(streamChoice.delta) ? streamChoice.delta : {});
+      if (typeof streamChoice.finish_reason === "string") {
+        choice.finishReason = streamChoice.finish_reason;
       }
-      if (streamChoice.finish_reason != null) choice.finishReason = streamChoice.finish_reason;
-      if (streamChoice.logprobs != null) {
-        const logprobs = streamChoice.logprobs;
-        if (choice.logprobs == null) {
-          choice.logprobs = { ...logprobs, content: [...(logprobs.content ?? [])] };
-        } else {
-          choice.logprobs.content = [
-            ...(choice.logprobs.content ?? []),
-            ...(logprobs.content ?? []),
-          ];
-        }
+      if (isRecord(streamChoice.logprobs)) {
+        choice.logprobs ??= { content: null, refusal: null, extra: {} };
+        addLogprobs(choice.logprobs, streamChoice.logprobs);
       }
-    }
-  }
-
-  const builtChoices: Choice[] = [...choices.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([index, choice]) => {
-      const message: ChatCompletionMessage = {
-        role: "assistant",
-        content: choice.content.length > 0 ? choice.content.join("") : null,
-      };
-      if (choice.toolCalls.size > 0) {
-        message.tool_calls = [...choice.toolCalls.entries()]
-          .sort(([a], [b]) => a - b)
-          .map(
-            ([, call]): ChatCompletionMessageToolCall => ({
-              id: call.id,
-              type: call.type,
-              function: { name: call.name, arguments: call.arguments.join("") },
-            }),
-          );
-      }
-      if (choice.reasoning.length > 0) message.reasoning_content = choice.reasoning.join("");
-      if (choice.refusal.length > 0) message.refusal = choice.refusal.join("");
-      const built: Choice = { index, message, finish_reason: choice.finishReason };
-      if (choice.logprobs !== undefined) built.logprobs = choice.logprobs;
-      return built;
     });
+  });
 
   const response = {
     id,
@@ -136,8 +137,196 @@ export function streamChunkBuilder(
     model,
     ...(systemFingerprint === undefined ? {} : { system_fingerprint: systemFingerprint }),
     ...(serviceTier === undefined ? {} : { service_tier: serviceTier }),
-    choices: builtChoices,
-    ...(usage === undefined ? {} : { usage }),
+    choices: [...choices.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([index, choice]) => toChoice(index, choice)),
+    ...(usage === undefined ? {} : { usage: finishUsage(usage, usageChunks) }),
   };
   return attachHiddenParams(response, noRequestHiddenParams("")) as ModelResponse;
+}
+
+function newChoice(): ChoiceBuilder {
+  return {
+    content: [],
+    reasoning: [],
+    refusal: [],
+    toolCalls: new Map(),
+    audio: undefined,
+    finishReason: null,
+    logprobs: undefined,
+  };
+}
+
+function addDelta(choice: ChoiceBuilder, delta: Fields): void {
+  if (typeof delta.content === "string") choice.content.push(delta.content);
+  if (typeof delta.reasoning_content === "string") choice.reasoning.push(delta.reasoning_content);
+  if (typeof delta.refusal === "string") choice.refusal.push(delta.refusal);
+  if (Array.isArray(delta.tool_calls)) {
+    for (const toolDelta of delta.tool_calls) {
+      if (isRecord(toolDelta)) addToolCallDelta(choice.toolCalls, toolDelta);
+    }
+  }
+  if (isRecord(delta.audio)) {
+    choice.audio ??= { id: "", data: [], transcript: [], expiresAt: undefined, extra: {} };
+    addAudio(choice.audio, delta.audio);
+  }
+}
+
+function addToolCallDelta(calls: Map<number, ToolCallBuilder>, delta: Fields): void {
+  const index = typeof delta.index === "number" ? delta.index : calls.size;
+  let call = calls.get(index);
+  if (call === undefined) {
+    call = { id: "", type: undefined, name: "", pieces: [], extra: {} };
+    calls.set(index, call);
+  }
+  if (call.id === "" && typeof delta.id === "string") call.id = delta.id;
+  const custom = isRecord(delta.custom) ? delta.custom : undefined;
+  if (call.type === undefined) {
+    if (delta.type === "custom" || delta.type === "function") call.type = delta.type;
+    else if (custom !== undefined) call.type = "custom";
+  }
+  const part = custom ?? (isRecord(delta.function) ? delta.function : {});
+  if (call.name === "" && typeof part.name === "string") call.name = part.name;
+  const piece = custom === undefined ? part.arguments : part.input;
+  if (typeof piece === "string") call.pieces.push(piece);
+  mergeExtra(call.extra, delta, TOOL_CALL_KEYS);
+}
+
+function addAudio(audio: AudioBuilder, delta: Fields): void {
+  // The transcript can start before the chunk that carries the id.
+  if (audio.id === "" && typeof delta.id === "string") audio.id = delta.id;
+  if (typeof delta.data === "string") audio.data.push(delta.data);
+  if (typeof delta.transcript === "string") audio.transcript.push(delta.transcript);
+  if (typeof delta.expires_at === "number") audio.expiresAt = delta.expires_at;
+  mergeExtra(audio.extra, delta, AUDIO_KEYS);
+}
+
+function addLogprobs(logprobs: LogprobsBuilder, from: Fields): void {
+  if (Array.isArray(from.content)) {
+    logprobs.content ??= [];
+    logprobs.content.push(...from.content);
+  }
+  if (Array.isArray(from.refusal)) {
+    logprobs.refusal ??= [];
+    logprobs.refusal.push(...from.refusal);
+  }
+  mergeExtra(logprobs.extra, from, LOGPROBS_KEYS);
+}
+
+function toChoice(index: number, choice: ChoiceBuilder): Choice {
+  const message: ChatCompletionMessage = {
+    role: "assistant",
+    content: choice.content.length > 0 ? choice.content.join("") : null,
+  };
+  if (choice.refusal.length > 0) message.refusal = choice.refusal.join("");
+  if (choice.toolCalls.size > 0) {
+    message.tool_calls = [...choice.toolCalls.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([, call]) => toToolCall(call));
+  }
+  if (choice.audio !== undefined) message.audio = toAudio(choice.audio);
+  if (choice.reasoning.length > 0) message.reasoning_content = choice.reasoning.join("");
+  const built: Choice = { index, message, finish_reason: choice.finishReason };
+  if (choice.logprobs !== undefined) {
+    const { content, refusal, extra } = choice.logprobs;
+    const logprobs: ChoiceLogprobs = { ...extra, content, refusal };
+    built.logprobs = logprobs;
+  }
+  return built;
+}
+
+function toToolCall(call: ToolCallBuilder): ChatCompletionMessageToolCall {
+  const joined = call.pieces.join("");
+  if (call.type === "custom") {
+    return {
+      id: call.id,
+      type: "custom",
+      custom: { name: call.name, input: joined },
+      ...call.extra,
+    };
+  }
+  return {
+    id: call.id,
+    type: "function",
+    function: { name: call.name, arguments: joined },
+    ...call.extra,
+  };
+}
+
+function toAudio(audio: AudioBuilder): ChatCompletionAudio {
+  return {
+    id: audio.id,
+    data: audio.data.join(""),
+    transcript: audio.transcript.join(""),
+    ...(audio.expiresAt === undefined ? {} : { expires_at: audio.expiresAt }),
+    ...audio.extra,
+  };
+}
+
+/**
+ * Merges one chunk's `usage` into the usage gathered so far: each field's last non-null value
+ * wins, `*_tokens_details` field by field, so a provider that sends prompt tokens early and
+ * completion tokens late loses neither. A 0 does not replace an earlier non-zero count:
+ * gateways write 0 for "not counted in this chunk", and a stream's counts never go down.
+ */
+function mergeUsage(into: Fields, from: Fields): void {
+  for (const [key, value] of Object.entries(from)) {
+    if (value == null || key === "__proto__") continue;
+    const current = into[key];
+    if (isRecord(value)) {
+      // A fresh object, so the rebuilt response shares nothing with the chunks.
+      const nested: Fields = isRecord(current) ? current : {};
+      mergeUsage(nested, value);
+      into[key] = nested;
+    } else if (!(value === 0 && typeof current === "number" && current !== 0)) {
+      into[key] = value;
+    }
+  }
+}
+
+/**
+ * One usage chunk is returned as sent. Merged from several, its `total_tokens` may be a single
+ * chunk's partial count (or absent): it is raised to prompt + completion, never lowered, since a
+ * provider may count more in the total than in its parts (Gemini counts thinking tokens there).
+ */
+function finishUsage(usage: Fields, usageChunks: number): Usage {
+  if (usageChunks > 1) {
+    const sum = count(usage.prompt_tokens) + count(usage.completion_tokens);
+    if (count(usage.total_tokens) < sum) usage.total_tokens = sum;
+  }
+  return usage as Usage;
+}
+
+/** Copies the fields a provider adds (not in `known`), the last non-null value of each. */
+function mergeExtra(into: Fields, from: Fields, known: ReadonlySet<string>): void {
+  for (const [key, value] of Object.entries(from)) {
+    // `__proto__` (an own key after JSON.parse) would set the prototype instead of a field.
+    if (value != null && !known.has(key) && key !== "__proto__") into[key] = value;
+  }
+}
+
+const ARRAY_OF_CHUNKS = "an array of chat.completion.chunk objects";
+
+function invalid(problem: string): BadRequestError {
+  return new BadRequestError(`streamChunkBuilder(chunks): ${problem}.`);
+}
+
+/** Names what was passed, with the fix for the likeliest mistake: passing the stream itself. */
+function kind(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object" && Symbol.asyncIterator in value) {
+    return "an async iterable; collect the stream first: for await (const chunk of stream) chunks.push(chunk)";
+  }
+  if (typeof value === "object") return "an object";
+  if (typeof value === "undefined") return "undefined";
+  return `a ${typeof value}`;
+}
+
+function isRecord(value: unknown): value is Fields {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function count(value: unknown): number {
+  return typeof value === "number" ? value : 0;
 }

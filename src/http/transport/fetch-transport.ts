@@ -1,13 +1,37 @@
-/** A transport over a caller's fetch-compatible function (msw, tracing, other runtimes). */
+/**
+ * A transport over a caller's fetch-compatible function (msw, tracing, other runtimes). The
+ * caller's `fetch` may ignore the `AbortSignal` it is given: every wait here also ends when the
+ * attempt is aborted, so that `timeout`, `signal` and `streamIdleTimeout` hold whatever it does.
+ */
 import type { FetchFunction } from "../../params/schemas.js";
-import type { HttpRequest, HttpResponse, Transport } from "./transport.js";
+import type { AbortHandle } from "./abort-handle.js";
+import {
+  abortError,
+  type HttpRequest,
+  type HttpResponse,
+  ResponseTooLargeError,
+  type Transport,
+} from "./transport.js";
 
-/** Reads a web `ReadableStream` as an async iterable, also where streams lack `Symbol.asyncIterator`. */
-async function* readStream(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+/** A promise that rejects when `abort` does; made once per request, raced with each wait. */
+function whenAborted(abort: AbortHandle): Promise<never> {
+  const aborted = new Promise<never>((_, reject) => {
+    if (abort.aborted) reject(abortError());
+    else abort.onAbort(() => reject(abortError()));
+  });
+  aborted.catch(() => {});
+  return aborted;
+}
+
+/** Reads a web `ReadableStream` chunk by chunk, giving up (and cancelling it) on abort. */
+async function* readStream(
+  stream: ReadableStream<Uint8Array>,
+  aborted: Promise<never>,
+): AsyncGenerator<Uint8Array> {
   const reader = stream.getReader();
   try {
     while (true) {
-      const { done, value } = await reader.read();
+      const { done, value } = await Promise.race([reader.read(), aborted]);
       if (done) return;
       yield value;
     }
@@ -16,35 +40,64 @@ async function* readStream(stream: ReadableStream<Uint8Array>): AsyncGenerator<U
   }
 }
 
+async function readText(
+  stream: ReadableStream<Uint8Array> | null,
+  declaredLength: string | undefined,
+  maxBytes: number,
+  aborted: Promise<never>,
+): Promise<string> {
+  if (stream === null) return "";
+  if (Number(declaredLength) > maxBytes) {
+    stream.cancel().catch(() => {});
+    throw new ResponseTooLargeError(maxBytes);
+  }
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for await (const chunk of readStream(stream, aborted)) {
+    length += chunk.length;
+    if (length > maxBytes) throw new ResponseTooLargeError(maxBytes); // readStream cancels
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, length).toString("utf8");
+}
+
 const emptyBody: AsyncIterable<Uint8Array> = { async *[Symbol.asyncIterator]() {} };
 
 /** A transport that sends each request through `fetch`. */
 export function createFetchTransport(fetchFunction: FetchFunction): Transport {
   return async (request: HttpRequest): Promise<HttpResponse> => {
+    const aborted = whenAborted(request.abort);
     const init: RequestInit = {
       method: request.method,
       headers: request.headers,
       signal: request.abort.toAbortSignal(),
     };
     if (request.body !== undefined) init.body = request.body;
-    const response = await fetchFunction(request.url, init);
+    const response = await Promise.race([fetchFunction(request.url, init), aborted]);
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => {
       headers[name] = value;
     });
     const stream = response.body;
+    const close = () => {
+      request.abort.abort();
+      if (stream !== null && !stream.locked) stream.cancel().catch(() => {});
+    };
     return {
       status: response.status,
       headers,
-      body: stream === null ? emptyBody : readStream(stream),
-      text: () => response.text(),
-      destroy: () => {
-        request.abort.abort();
-        if (stream !== null && !stream.locked) stream.cancel().catch(() => {});
-      },
-      release: () => {
-        request.abort.abort();
-      },
+      body:
+        stream === null ? emptyBody : { [Symbol.asyncIterator]: () => readStream(stream, aborted) },
+      // A fetch has decoded any content-encoding already: the length it declared is the
+      // compressed one, so it is no reason to stop before reading.
+      text: (maxBytes) =>
+        readText(
+          stream,
+          headers["content-encoding"] ? undefined : headers["content-length"],
+          maxBytes,
+          aborted,
+        ),
+      close,
     };
   };
 }

@@ -3,7 +3,7 @@ import type { AbortHandle } from "./abort-handle.js";
 /**
  * How bytes move. A transport sends one HTTP request and hands back the status, headers and a
  * body that can be read once (as text, or as a stream of byte chunks). llmux uses undici's
- * `request()` by default, and a caller's `fetch` when one is given.
+ * `dispatch()` by default, and a caller's `fetch` when one is given.
  */
 
 /** One HTTP request, ready to send. */
@@ -13,7 +13,10 @@ export interface HttpRequest {
   /** Lower-case names. */
   headers: Record<string, string>;
   body: string | undefined;
-  /** Aborting it stops the request, or the body being read, at once. */
+  /**
+   * Aborting it settles the request, or the body being read, at once, whatever the network (or a
+   * caller's `fetch`) does.
+   */
   abort: AbortHandle;
 }
 
@@ -22,18 +25,38 @@ export interface HttpResponse {
   status: number;
   /** Lower-case names; repeated headers joined with `, `. */
   headers: Record<string, string>;
-  /** The body as byte chunks, as they arrive. */
+  /** The body as byte chunks, as they arrive (decoded, when the server compressed it). */
   body: AsyncIterable<Uint8Array>;
-  /** The whole body as UTF-8 text. */
-  text(): Promise<string>;
-  /** Stops reading and closes the connection (or hands it back, if the body was read). */
-  destroy(): void;
   /**
-   * The reader needs nothing more (a stream saw `[DONE]`): the rest of the body may be discarded,
-   * and the connection kept for reuse if it ends soon.
+   * The whole body as UTF-8 text (decoded, when the server compressed it). Rejects with a
+   * {@link ResponseTooLargeError} as soon as it would pass `maxBytes`, and closes the connection.
    */
-  release(): void;
+  text(maxBytes: number): Promise<string>;
+  /**
+   * Releases the response. `early`: the body is not wanted any more, and the connection is
+   * closed at once. Otherwise the reader has all it needs (a stream saw `[DONE]`): what is left
+   * of the body may still arrive, so that the connection can be kept for another request.
+   */
+  close(early: boolean): void;
 }
 
 /** Sends one request. Rejects only when no answer came (refused, reset, DNS, TLS, abort). */
 export type Transport = (request: HttpRequest) => Promise<HttpResponse>;
+
+/** A body past the `maxBytes` given to `text()`: reading stopped, the connection is closed. */
+export class ResponseTooLargeError extends Error {
+  override name = "ResponseTooLargeError";
+  readonly limit: number;
+
+  constructor(limit: number) {
+    super(`The response body is larger than ${limit} bytes`);
+    this.limit = limit;
+  }
+}
+
+/** The error a transport rejects with when its request was aborted. */
+export function abortError(): Error {
+  const error = new Error("The request was aborted");
+  error.name = "AbortError";
+  return error;
+}
