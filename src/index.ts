@@ -43,10 +43,14 @@ export { CompletionStream } from "./stream/completion-stream.js";
 export { streamChunkBuilder } from "./stream/stream-chunk-builder.js";
 export type {
   ChatCompletionAnnotation,
+  ChatCompletionAudio,
   ChatCompletionMessage,
+  ChatCompletionMessageCustomToolCall,
+  ChatCompletionMessageFunctionToolCall,
   ChatCompletionMessageToolCall,
   Choice,
   ChoiceDelta,
+  ChoiceDeltaAudio,
   ChoiceDeltaToolCall,
   ChoiceLogprobs,
   Embedding,
