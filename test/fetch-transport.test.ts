@@ -100,3 +100,76 @@ describe("through fetch", () => {
     );
   });
 });
+
+describe("a caller's fetch that ignores its AbortSignal cannot hang a call", () => {
+  /** Never settles, whatever the signal says. */
+  const deafFetch = () => new Promise<Response>(() => {});
+  /** Answers with a body that never ends and ignores cancel(), after `first` (if any). */
+  const deafBodyFetch =
+    (first?: string, contentType = "text/event-stream") =>
+    async () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          start(controller) {
+            if (first !== undefined) controller.enqueue(new TextEncoder().encode(first));
+          },
+        }),
+        { headers: { "content-type": contentType } },
+      );
+  const deaf = (fetch: () => Promise<Response>, extra: Record<string, unknown> = {}) => ({
+    model: "cometapi/gpt-5",
+    messages,
+    apiKey: "k",
+    apiBase: "http://fetch.invalid/v1",
+    maxRetries: 0,
+    fetch,
+    ...extra,
+  });
+  const deafStream = (fetch: () => Promise<Response>, extra: Record<string, unknown> = {}) => ({
+    ...deaf(fetch, extra),
+    stream: true as const,
+  });
+
+  it("timeout settles an attempt whose fetch never answers", async () => {
+    const error = await completion(deaf(deafFetch, { timeout: 50 })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+  });
+
+  it("timeout settles an attempt whose body never ends", async () => {
+    const error = await completion(
+      deaf(deafBodyFetch('{"id":', "application/json"), { timeout: 50 }),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+  });
+
+  it("the caller's abort settles it with the reason", async () => {
+    const controller = new AbortController();
+    const reason = new Error("stop");
+    const pending = completion(deaf(deafFetch, { signal: controller.signal })).catch(
+      (e: unknown) => e,
+    );
+    controller.abort(reason);
+    expect(await pending).toBe(reason);
+  });
+
+  it("streamIdleTimeout ends a stream whose body stalls and ignores cancel", async () => {
+    const first = `data: ${JSON.stringify(chunkBody({ content: "one" }))}\n\n`;
+    const stream = await completion(deafStream(deafBodyFetch(first), { streamIdleTimeout: 50 }));
+    const error = await collect(stream).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).message).toContain("streamIdleTimeout");
+  });
+
+  it("the caller's abort ends such a stream mid-way", async () => {
+    const first = `data: ${JSON.stringify(chunkBody({ content: "one" }))}\n\n`;
+    const controller = new AbortController();
+    const reason = new Error("enough");
+    const stream = await completion(
+      deafStream(deafBodyFetch(first), { signal: controller.signal }),
+    );
+    const error = await (async () => {
+      for await (const _ of stream) controller.abort(reason);
+    })().catch((e: unknown) => e);
+    expect(error).toBe(reason);
+  });
+});

@@ -34,6 +34,11 @@ export interface TestServer {
   /** `http://127.0.0.1:PORT/v1` */
   apiBase: string;
   requests: RecordedRequest[];
+  /**
+   * Resolves with the next request the server receives (each request is handed out once, in
+   * order): a test aborts or checks "after the server has seen it" without sleeping.
+   */
+  nextRequest(): Promise<RecordedRequest>;
   handle(handler: Handler): void;
   /** Responses begun and not yet finished or closed. */
   openResponses(): number;
@@ -45,6 +50,8 @@ export interface TestServer {
 export async function startServer(initial?: Handler): Promise<TestServer> {
   let handler: Handler = initial ?? ((_, response) => response.end());
   const requests: RecordedRequest[] = [];
+  let handedOut = 0;
+  const waiting: ((request: RecordedRequest) => void)[] = [];
   const sockets = new Set<Socket>();
   let open = 0;
 
@@ -85,6 +92,11 @@ export async function startServer(initial?: Handler): Promise<TestServer> {
       clientAborted: () => aborted,
     };
     requests.push(request);
+    const waiter = waiting.shift();
+    if (waiter !== undefined) {
+      handedOut++;
+      waiter(request);
+    }
     try {
       await handler(request, response, raw);
     } catch (error) {
@@ -106,6 +118,16 @@ export async function startServer(initial?: Handler): Promise<TestServer> {
     origin,
     apiBase: `${origin}/v1`,
     requests,
+    nextRequest() {
+      // Requests the log was cleared of are not handed out.
+      handedOut = Math.min(handedOut, requests.length);
+      const seen = requests[handedOut];
+      if (seen !== undefined) {
+        handedOut++;
+        return Promise.resolve(seen);
+      }
+      return new Promise((resolve) => waiting.push(resolve));
+    },
     handle(next) {
       handler = next;
     },
@@ -218,6 +240,7 @@ export function useTestServer(initial?: Handler): TestServer {
     get requests() {
       return current().requests;
     },
+    nextRequest: () => current().nextRequest(),
     handle: (handler) => current().handle(handler),
     openResponses: () => current().openResponses(),
     openSockets: () => current().openSockets(),

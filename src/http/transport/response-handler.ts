@@ -181,9 +181,9 @@ export class ResponseHandler
   /** Ends the body with `error`: reading stops, the connection is closed, readers get `error`. */
   #fail(error: unknown): void {
     this.#chunks = [];
+    this.#error ??= error;
     if (this.#ended) return;
     this.#ended = true;
-    this.#error ??= error;
     this.#controller?.abort(error instanceof Error ? error : abortError());
     this.#notify();
   }
