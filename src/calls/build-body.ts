@@ -4,7 +4,7 @@
  */
 
 /** The client options: camelCase keys that control llmux and are never sent. */
-export const CLIENT_OPTION_KEYS: ReadonlySet<string> = new Set([
+const CLIENT_OPTION_KEYS: ReadonlySet<string> = new Set([
   "apiKey",
   "apiBase",
   "timeout",

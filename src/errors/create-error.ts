@@ -103,7 +103,7 @@ function toStatusNumber(value: unknown): number | undefined {
 const EXCERPT_LENGTH = 300;
 
 /** A short, single-line, readable excerpt of a body that is not JSON (an HTML page, say). */
-export function excerptOf(text: string): string {
+function excerptOf(text: string): string {
   const readable = text
     .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, " ")
     .replace(/<[^>]+>/g, " ")

@@ -7,7 +7,7 @@ import { BadRequestError } from "../errors/errors.js";
 
 /** RFC 9110 token characters: what a header name may hold. */
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/i;
-/** What undici refuses in a value: control characters other than tab. */
+/** What undici refuses in a value: control characters other than tab, and anything past Latin-1. */
 const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
 /** Whether `value` can be sent as a header value. */

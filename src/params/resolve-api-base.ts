@@ -22,7 +22,7 @@ const normalizedBases = new Map<string, ApiBase>();
  * and keeps a query apart. Throws when the text is not an http(s) URL, or has a fragment (which
  * HTTP never sends: it would be dropped without a word).
  */
-export function normalizeApiBase(text: string, source: string): ApiBase {
+function normalizeApiBase(text: string, source: string): ApiBase {
   const cached = normalizedBases.get(text);
   if (cached !== undefined) return cached;
   let url: URL;
