@@ -1,7 +1,8 @@
 // `npm run bench`: llmux against the floor (raw undici + eventsource-parser), the OpenAI SDK and
 // the Vercel AI SDK, on a local server in its own process. Each measurement is a new client
 // process; runs are interleaved across clients; the table shows medians and ratios to the floor.
-// Options: --reps N (default 3), --clients raw,llmux,... , --scenarios sequential,... , --no-cold
+// Options: --reps N (default 3; 0 runs only the cold starts), --clients raw,llmux,... ,
+// --scenarios sequential,... , --cold-runs N (default 21), --no-cold
 import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -18,8 +19,9 @@ const option = (name, fallback) => {
 };
 const reps = Number(option("reps", "3"));
 const clients = option("clients", "raw,llmux,openai,ai").split(",");
-const scenarios = option("scenarios", "sequential,concurrent,one-stream,many-streams").split(",");
-const coldRuns = args.includes("--no-cold") ? 0 : Number(option("cold-runs", "15"));
+const scenarios =
+  reps > 0 ? option("scenarios", "sequential,concurrent,one-stream,many-streams").split(",") : [];
+const coldRuns = args.includes("--no-cold") ? 0 : Number(option("cold-runs", "21"));
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -58,7 +60,9 @@ try {
 
   const cold = [];
   for (let index = 0; index < coldRuns; index++) {
-    for (const client of clients) {
+    // Rotated like the scenarios, so that no client always runs first after the server starts.
+    const order = clients.map((_, offset) => clients[(offset + index) % clients.length]);
+    for (const client of order) {
       const started = performance.now();
       await run(process.execPath, [join(here, "cold.mjs"), client, origin]);
       cold.push({ client, ms: performance.now() - started });
@@ -102,17 +106,24 @@ try {
       `| ${scenario} | ${summary[scenario].map((cell) => cell.rss.toFixed(0)).join(" | ")} |`,
     );
   }
+  const coldLines = [];
   if (coldRuns > 0) {
-    lines.push("");
-    lines.push(
-      `| cold start: new process, import + one completion (median of ${coldRuns}) | ${clients.join(" | ")} |`,
+    const coldMs = clients.map((client) =>
+      median(cold.filter((row) => row.client === client).map((row) => row.ms)),
     );
-    lines.push(`|---|${clients.map(() => "---").join("|")}|`);
-    lines.push(
-      `| wall ms | ${clients.map((client) => median(cold.filter((row) => row.client === client).map((row) => row.ms)).toFixed(0)).join(" | ")} |`,
+    const openaiMs = coldMs[clients.indexOf("openai")];
+    coldLines.push("");
+    coldLines.push(
+      `| cold start: new process, import + one completion (median of ${coldRuns}, Node ${process.version}) | ${clients.join(" | ")} |`,
     );
+    coldLines.push(`|---|${clients.map(() => "---").join("|")}|`);
+    coldLines.push(`| wall ms | ${coldMs.map((ms) => ms.toFixed(0)).join(" | ")} |`);
+    if (openaiMs !== undefined)
+      coldLines.push(
+        `| ratio to openai | ${coldMs.map((ms) => `${(ms / openaiMs).toFixed(2)}x`).join(" | ")} |`,
+      );
   }
-  const table = lines.join("\n");
+  const table = [...(scenarios.length > 0 ? lines : []), ...coldLines].join("\n");
   console.log(`\n${table}`);
   mkdirSync(join(here, "results"), { recursive: true });
   writeFileSync(

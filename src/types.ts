@@ -135,6 +135,20 @@ export interface HiddenParams {
   attempts: number;
   /** The answer's headers, lower-case names. */
   headers: Record<string, string>;
+  /** Through a Router: the deployment that answered. */
+  deployment?: RoutedDeployment | undefined;
+  /** Through a Router: the model groups tried, and failed, before the one that answered. */
+  fallbacks?: string[] | undefined;
+}
+
+/** Where a Router sent a call. */
+export interface RoutedDeployment {
+  /** The deployment's id (given in `modelList`, or derived). */
+  id: string;
+  /** Its group: the name the caller asked for, or a fallback's. */
+  modelName: string;
+  /** The model it called, with its provider prefix: `cometapi/gpt-5`. */
+  model: string;
 }
 
 /** OpenAI's `chat.completion` object, as the server sent it (fields it adds are kept). */

@@ -1,14 +1,20 @@
-import { describe, expect, it } from "vitest";
+import { assert, describe, expect, it } from "vitest";
 import { BadRequestError, completion, embedding } from "../src/index.js";
 import { useTestServer } from "./helpers/server.js";
 
 const server = useTestServer();
 
-async function rejection(params: unknown): Promise<BadRequestError> {
-  const error = await completion(params as never).catch((caught: unknown) => caught);
-  expect(error).toBeInstanceOf(BadRequestError);
-  return error as BadRequestError;
+/** The `BadRequestError` a call fails with, having checked that the server saw no request. */
+async function rejectionOf(call: Promise<unknown>): Promise<BadRequestError> {
+  const error = await call.catch((caught: unknown) => caught);
+  assert(error instanceof BadRequestError, `expected a BadRequestError, got ${String(error)}`);
+  // The log is cleared after each test, so this sees only the requests of this one.
+  expect(server.requests).toEqual([]);
+  return error;
 }
+
+/** The `BadRequestError` of `completion(params)`; `params` may be anything a caller could pass. */
+const rejection = (params: unknown) => rejectionOf(completion(params as never));
 
 const base = () => ({
   model: "cometapi/gpt-5",
@@ -100,17 +106,48 @@ describe("invalid parameters fail before any request, naming the field and the f
     expect((await rejection({ ...base(), apiBase: "not a url" })).message).toContain("apiBase");
   });
 
-  it("validates embedding() too", async () => {
-    const error = await embedding({
-      model: "cometapi/text-embedding-3-small",
-      input: [],
-      apiKey: "k",
-    } as never).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(BadRequestError);
+  const milliseconds = "must be a positive number of milliseconds (or Infinity for no limit)";
+  it.each([
+    ["maxRetries", Number.NaN, "must be a whole number from 0, not NaN"],
+    ["maxRetries", -1, "must be a whole number from 0, not -1"],
+    ["maxRetries", 1.5, "must be a whole number from 0, not 1.5"],
+    ["maxRetries", Number.POSITIVE_INFINITY, "must be a whole number from 0, not Infinity"],
+    ["maxRetries", "10", 'must be a whole number from 0, not a string ("10")'],
+    ["timeout", Number.NaN, `${milliseconds}, not NaN`],
+    ["timeout", -1, `${milliseconds}, not -1`],
+    ["timeout", 0, `${milliseconds}, not 0`],
+    ["timeout", "10", `${milliseconds}, not a string ("10")`],
+    ["streamIdleTimeout", Number.NaN, `${milliseconds}, not NaN`],
+    ["maxResponseBytes", Number.NaN, "must be a whole number of bytes from 1, not NaN"],
+    ["maxResponseBytes", 0, "must be a whole number of bytes from 1, not 0"],
+    ["temperature", Number.NaN, "must be a finite number, not NaN"],
+    ["max_tokens", Number.POSITIVE_INFINITY, "must be a finite number, not Infinity"],
+    ["max_tokens", 1.5, "must be a whole number, not 1.5"],
+  ])("says what is wrong with %s: %s, and the rule", async (key, value, message) => {
+    const error = await rejection({ ...base(), [key]: value });
+    expect(error.issues).toEqual([{ path: key, message }]);
+    expect(error.message).toContain(`${key} ${message}`);
   });
 
-  it("made no request for any of it", () => {
-    expect(server.requests).toHaveLength(0);
+  it("writes NaN as NaN, not null, and an Error with its article", async () => {
+    const error = await rejection({ ...base(), model: Number.NaN });
+    expect(error.issues).toEqual([{ path: "model", message: "must be a string, not NaN" }]);
+    const typed = await rejection({ ...base(), mockResponse: 5 });
+    expect(typed.issues).toEqual([
+      { path: "mockResponse", message: "must be a string or an Error, not a number (5)" },
+    ]);
+  });
+
+  it("validates embedding() too", async () => {
+    const error = await rejectionOf(
+      embedding({
+        model: "cometapi/text-embedding-3-small",
+        input: [],
+        apiKey: "k",
+        apiBase: server.apiBase,
+      }),
+    );
+    expect(error.message).toContain("input");
   });
 });
 

@@ -8,6 +8,7 @@ import { type CompletionParams, completionParamsSchema } from "../params/schemas
 import { validateParams } from "../params/validate-params.js";
 import { CompletionStream } from "../stream/completion-stream.js";
 import { openStream } from "../stream/open-stream.js";
+import type { StreamObserver } from "../stream/stream-observer.js";
 import type { ModelResponse } from "../types.js";
 import { buildBody } from "./build-body.js";
 import { noRequestHiddenParams } from "./hidden-params.js";
@@ -52,13 +53,25 @@ export function completion(params: CompletionParams): Promise<ModelResponse | Co
 export async function completion(
   params: CompletionParams,
 ): Promise<ModelResponse | CompletionStream> {
+  return runCompletion(params, undefined);
+}
+
+/**
+ * `completion()` with an observer of the stream it may open: the Router's way in (it counts a
+ * stream's tokens and failure against its deployment when the stream ends).
+ */
+export async function runCompletion(
+  params: CompletionParams,
+  observer: StreamObserver | undefined,
+): Promise<ModelResponse | CompletionStream> {
   const mock = params?.mockResponse;
-  if (mock !== undefined) return mockCompletion(params, mock);
+  if (mock !== undefined) return mockCompletion(params, mock, observer);
   const call = prepareCall(completionParamsSchema, "completion", params);
   const body = buildBody(params, call.model);
   if (params.stream === true) {
     if (body.stream_options == null) body.stream_options = { include_usage: true };
-    return openStream(call, prepareRequest(call, "chat", body), params.streamIdleTimeout);
+    const request = prepareRequest(call, "chat", body);
+    return openStream(call, request, params.streamIdleTimeout, observer);
   }
   const response = await sendJson(call, "chat", body, isChatCompletion, "a chat.completion object");
   return response as ModelResponse;
@@ -68,6 +81,7 @@ export async function completion(
 async function mockCompletion(
   params: CompletionParams,
   mock: string | Error,
+  observer: StreamObserver | undefined,
 ): Promise<ModelResponse | CompletionStream> {
   validateParams(completionParamsSchema, params, "completion");
   const { adapter, model } = parseModel(params.model);
@@ -80,6 +94,8 @@ async function mockCompletion(
     createMockSource(chunks, params.signal),
     undefined,
     noRequestHiddenParams(adapter.id),
+    undefined,
+    observer,
   );
 }
 

@@ -160,6 +160,28 @@ export class RateLimitError extends APIError {
   override name = "RateLimitError";
 }
 
+/**
+ * A Router found no deployment to call: every deployment of the group (and of its fallbacks) is
+ * cooling down or at its `rpm` / `tpm` for this minute. Not retried by llmux: wait
+ * `retryAfterMs`, or add deployments.
+ */
+export class NoDeploymentAvailableError extends RateLimitError {
+  override name = "NoDeploymentAvailableError";
+  /** The model group asked for. */
+  readonly modelName: string;
+  /** Milliseconds until the first deployment is available again. */
+  readonly retryAfterMs: number;
+
+  constructor(
+    message: string,
+    options: APIErrorOptions & { modelName: string; retryAfterMs: number },
+  ) {
+    super(message, { ...options, isRetryable: options.isRetryable ?? false });
+    this.modelName = options.modelName;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
 /** 500, and other 5xx without a class of their own. */
 export class InternalServerError extends APIError {
   override name = "InternalServerError";

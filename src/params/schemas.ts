@@ -23,6 +23,16 @@ const milliseconds = z.custom<number>(
   (value) => typeof value === "number" && value > 0,
   "must be a positive number of milliseconds (or Infinity for no limit)",
 );
+// One rule, one sentence: `z.number().int().min(0)` would report NaN, 1.5 and -1 as three
+// different issues ("must be a number", "must be an int", "must be at least 0").
+const retryCount = z.custom<number>(
+  (value) => typeof value === "number" && Number.isSafeInteger(value) && value >= 0,
+  "must be a whole number from 0",
+);
+const byteCount = z.custom<number>(
+  (value) => typeof value === "number" && Number.isSafeInteger(value) && value > 0,
+  "must be a whole number of bytes from 1",
+);
 
 const loose = <Shape extends z.core.$ZodLooseShape>(shape: Shape) => z.looseObject(shape);
 
@@ -195,8 +205,8 @@ export const clientOptionsShape = {
   apiKey: nonEmptyString.optional(),
   apiBase: z.url({ message: "must be an absolute http(s) URL" }).optional(),
   timeout: milliseconds.optional(),
-  maxRetries: z.number().int().min(0).optional(),
-  maxResponseBytes: z.number().int().positive().optional(),
+  maxRetries: retryCount.optional(),
+  maxResponseBytes: byteCount.optional(),
   signal: z.custom<AbortSignal>(isAbortSignal, "must be an AbortSignal").optional(),
   extraHeaders: z.record(string, string).optional(),
   extraBody: unknownRecord.optional(),

@@ -123,10 +123,13 @@ function describeIssue(
       }
       return describeUnion(issue, root, knownKeys, fullPath, input);
     }
-    case "invalid_type":
-      if (input === undefined)
-        return [{ path, message: `is required (${article(issue.expected)})` }];
-      return [{ path, message: `must be ${article(issue.expected)}, not ${typeName(input)}` }];
+    case "invalid_type": {
+      const expected = expectedType(issue.expected, input);
+      if (input === undefined) return [{ path, message: `is required (${expected})` }];
+      const numeric = issue.expected === "number" || issue.expected === "int";
+      const given = numeric ? describeValue(input) : typeName(input);
+      return [{ path, message: `must be ${expected}, not ${given}` }];
+    }
     case "too_big":
     case "too_small":
       if (issue.origin === "number") {
@@ -142,6 +145,12 @@ function describeIssue(
         return [{ path, message: `must be ${words} ${String(limit)}, not ${String(input)}` }];
       }
       return [{ path, message: lowerFirst(issue.message) }];
+    case "custom": {
+      // The schema's message states the rule ("must be a whole number from 0"); add what was given.
+      const rule = lowerFirst(issue.message);
+      if (input === undefined) return [{ path, message: rule }];
+      return [{ path, message: `${rule}, not ${describeValue(input)}` }];
+    }
     default:
       return [{ path, message: lowerFirst(issue.message) }];
   }
@@ -179,16 +188,31 @@ function maxDepth(branch: z.core.$ZodIssue[]): number {
 }
 
 function article(type: string): string {
-  if (type === "array" || type === "object") return `an ${type}`;
-  return `a ${type}`;
+  return /^[aeiou]/i.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+/** What an `invalid_type` issue expected, in words. */
+function expectedType(expected: string, input: unknown): string {
+  if (expected === "int") return "a whole number";
+  // zod reports NaN and Infinity as "expected number"; they are numbers, just not finite ones.
+  if (expected === "number" && typeof input === "number") return "a finite number";
+  return article(expected);
 }
 
 function typeName(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (value === undefined) return "undefined";
+  // JSON.stringify would write NaN and Infinity as null, and throws on a BigInt.
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+  if (typeof value === "bigint") return `a BigInt (${value}n)`;
   const type = typeof value;
   return type === "object" ? "an object" : `${article(type)} (${JSON.stringify(value)})`;
+}
+
+/** A value for "must be ..., not <value>": a number as it is (`-1`, `NaN`), else its type. */
+function describeValue(value: unknown): string {
+  return typeof value === "number" ? String(value) : typeName(value);
 }
 
 function lowerFirst(text: string): string {
@@ -248,7 +272,7 @@ export function validateParams(schema: z.ZodObject, params: unknown, callName: s
   const knownKeys = Object.keys(schema.shape);
   const issues = result.error.issues.flatMap((issue) => describeIssue(issue, params, knownKeys));
   const model = (params as { model?: unknown }).model;
-  const subject = typeof model === "string" ? ` for ${model}` : "";
+  const subject = typeof model === "string" && model !== "" ? ` for ${model}` : "";
   const lines = issues.map(
     (issue) => `${issue.path === "" ? "(parameters)" : issue.path} ${issue.message}`,
   );

@@ -6,6 +6,7 @@
 import { LLMError } from "../errors/errors.js";
 import type { HiddenParams, ModelResponseStream } from "../types.js";
 import type { ChunkSource } from "./chunk-reader.js";
+import type { StreamObserver } from "./stream-observer.js";
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
@@ -25,20 +26,24 @@ export class CompletionStream implements AsyncIterable<ModelResponseStream> {
   #iterated = false;
   #closed = false;
   #onClose: (() => void) | undefined;
+  readonly #observer: StreamObserver | undefined;
 
   /**
    * @internal Made by `completion()`; users do not construct streams. `first` is the chunk read
-   * while opening the stream; `onClose` runs once when the stream ends, however it ends.
+   * while opening the stream; `onClose` runs once when the stream ends, however it ends; the
+   * `observer` sees each chunk and the end.
    */
   constructor(
     source: ChunkSource,
     first: ModelResponseStream | undefined,
     hidden: HiddenParams,
     onClose?: () => void,
+    observer?: StreamObserver,
   ) {
     this.#source = source;
     this.#first = first;
     this.#onClose = onClose;
+    this.#observer = observer;
     Object.defineProperty(this, "_hidden_params", { value: hidden, enumerable: false });
   }
 
@@ -51,12 +56,18 @@ export class CompletionStream implements AsyncIterable<ModelResponseStream> {
     this.#close(true);
   }
 
-  #close(early: boolean): void {
+  #close(early: boolean, error?: unknown): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#source.close(early);
     this.#onClose?.();
     this.#onClose = undefined;
+    this.#observer?.onEnd(error, early);
+  }
+
+  #yield(chunk: ModelResponseStream): IteratorResult<ModelResponseStream> {
+    this.#observer?.onChunk?.(chunk);
+    return { done: false, value: chunk };
   }
 
   [Symbol.asyncIterator](): AsyncIterator<ModelResponseStream> {
@@ -70,23 +81,23 @@ export class CompletionStream implements AsyncIterable<ModelResponseStream> {
       const first = this.#first;
       if (first !== undefined) {
         this.#first = undefined;
-        return { done: false, value: first };
+        return this.#yield(first);
       }
       if (this.#closed) return DONE;
       const ready = this.#source.takeQueued?.();
-      if (ready !== undefined) return { done: false, value: ready };
+      if (ready !== undefined) return this.#yield(ready);
       let chunk: ModelResponseStream | undefined;
       try {
         chunk = await this.#source.next();
       } catch (error) {
-        this.#close(true);
+        this.#close(true, error);
         throw error;
       }
       if (chunk === undefined) {
         this.#close(false);
         return DONE;
       }
-      return { done: false, value: chunk };
+      return this.#yield(chunk);
     };
     return {
       next,

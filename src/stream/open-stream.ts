@@ -15,6 +15,7 @@ import { DEFAULT_STREAM_IDLE_TIMEOUT_MS } from "../params/defaults.js";
 import type { ModelResponseStream } from "../types.js";
 import { ChunkReader } from "./chunk-reader.js";
 import { CompletionStream } from "./completion-stream.js";
+import type { StreamObserver } from "./stream-observer.js";
 
 const neverExpected = () => false;
 
@@ -23,6 +24,7 @@ export async function openStream(
   call: ResolvedCall,
   request: PreparedRequest,
   streamIdleTimeout: number | undefined,
+  observer?: StreamObserver,
 ): Promise<CompletionStream> {
   const readFirstChunk = async (response: HttpResponse, attempt: Attempt) => {
     if ((response.headers["content-type"] ?? "").includes("application/json")) {
@@ -54,5 +56,5 @@ export async function openStream(
     signal === undefined
       ? undefined
       : onAbort(signal, () => attempt.abort("caller", signal.reason));
-  return new CompletionStream(reader, first, hidden, unsubscribe);
+  return new CompletionStream(reader, first, hidden, unsubscribe, observer);
 }
