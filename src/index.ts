@@ -13,6 +13,7 @@ export {
   ContextWindowExceededError,
   InternalServerError,
   LLMError,
+  NoDeploymentAvailableError,
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
@@ -39,6 +40,11 @@ export type {
   ProviderRequestInput,
 } from "./providers/provider.js";
 export { getProvider, listProviders, registerProvider } from "./providers/registry.js";
+export type { DeploymentConfig, DeploymentParams } from "./router/deployment.js";
+export { Router } from "./router/router.js";
+export type { RouterOptions } from "./router/router-options.js";
+export type { Cooldown } from "./router/router-state.js";
+export type { RoutingStrategy } from "./router/routing-strategy.js";
 export { CompletionStream } from "./stream/completion-stream.js";
 export { streamChunkBuilder } from "./stream/stream-chunk-builder.js";
 export type {
@@ -62,6 +68,7 @@ export type {
   ModelObject,
   ModelResponse,
   ModelResponseStream,
+  RoutedDeployment,
   StreamChoice,
   TokenLogprob,
   Usage,

@@ -1,0 +1,353 @@
+/**
+ * `Router`: one name for a group of deployments, with load balancing, retries across
+ * deployments, fallbacks across groups, cooldowns and per-minute limits (LiteLLM's Router).
+ */
+
+import { runCompletion } from "../calls/completion.js";
+import { embedding } from "../calls/embedding.js";
+import { imageGeneration } from "../calls/image-generation.js";
+import {
+  APIError,
+  BadRequestError,
+  LLMError,
+  NoDeploymentAvailableError,
+} from "../errors/errors.js";
+import { sleep } from "../http/retry.js";
+import { retryDelayMs } from "../http/retry-delay.js";
+import type {
+  CompletionParams,
+  EmbeddingParams,
+  ImageGenerationParams,
+} from "../params/schemas.js";
+import { CompletionStream } from "../stream/completion-stream.js";
+import type { StreamObserver } from "../stream/stream-observer.js";
+import type {
+  EmbeddingResponse,
+  HiddenParams,
+  ImageResponse,
+  ModelResponse,
+  ModelResponseStream,
+} from "../types.js";
+import type { Deployment } from "./deployment.js";
+import { deploymentFailure } from "./deployment-failure.js";
+import { estimatePromptTokens } from "./estimate-tokens.js";
+import { fallbackGroups } from "./fallback-groups.js";
+import { MemoryRouterState } from "./memory-router-state.js";
+import { type Routing, routedError } from "./routed-error.js";
+import {
+  type ResolvedRouterOptions,
+  type RouterOptions,
+  resolveRouterOptions,
+} from "./router-options.js";
+import type { CallOutcome, Cooldown, RouterState } from "./router-state.js";
+import { orderDeployments } from "./routing-strategy.js";
+
+type Answer = ModelResponse | CompletionStream | EmbeddingResponse | ImageResponse;
+/** A call's parameters as the router handles them: whatever the call, a group name as `model`. */
+interface RoutedParams {
+  readonly model: string;
+  readonly signal?: AbortSignal | undefined;
+}
+/** One call to one deployment: `completion()`, `embedding()` or `imageGeneration()`. */
+type Invoke = (
+  params: Record<string, unknown>,
+  observer: StreamObserver | undefined,
+) => Promise<Answer>;
+
+const invokeCompletion: Invoke = (params, observer) =>
+  runCompletion(params as unknown as CompletionParams, observer);
+const invokeEmbedding: Invoke = (params) => embedding(params as unknown as EmbeddingParams);
+const invokeImageGeneration: Invoke = (params) =>
+  imageGeneration(params as unknown as ImageGenerationParams);
+
+/**
+ * Routes calls by group name over many deployments.
+ *
+ * @example
+ * const router = new Router({
+ *   modelList: [
+ *     { modelName: "smart", params: { model: "cometapi/gpt-5" }, rpm: 500 },
+ *     { modelName: "smart", params: { model: "openai/gpt-5" } },
+ *     { modelName: "fast", params: { model: "cometapi/gpt-4o-mini" } },
+ *   ],
+ *   fallbacks: { smart: ["fast"] },
+ * });
+ * const response = await router.completion({ model: "smart", messages });
+ * console.log(response._hidden_params.deployment?.id);
+ */
+export class Router {
+  readonly #options: ResolvedRouterOptions;
+  readonly #state: RouterState;
+  readonly #byId: ReadonlyMap<string, Deployment>;
+  /** Groups where a deployment has a `tpm`: only their calls need a token estimate. */
+  readonly #groupsWithTpm: ReadonlySet<string>;
+
+  /** @throws {BadRequestError} for invalid options, naming each by its path. */
+  constructor(options: RouterOptions) {
+    this.#options = resolveRouterOptions(options);
+    this.#state = new MemoryRouterState(this.#options);
+    this.#byId = new Map(
+      this.#options.deployments.map((deployment) => [deployment.id, deployment]),
+    );
+    this.#groupsWithTpm = new Set(
+      this.#options.deployments.filter((d) => d.tpm !== undefined).map((d) => d.modelName),
+    );
+    this.acompletion = this.completion.bind(this) as Router["completion"];
+  }
+
+  /** The model group names callers can use as `model`. */
+  get modelNames(): string[] {
+    return [...this.#options.groups.keys()];
+  }
+
+  /**
+   * `completion()` through the router: `model` is a group name; the deployment's `params` are
+   * defaults and the call's keys win.
+   */
+  completion(params: CompletionParams & { stream: true }): Promise<CompletionStream>;
+  completion(
+    params: CompletionParams & { stream?: false | null | undefined },
+  ): Promise<ModelResponse>;
+  completion(params: CompletionParams): Promise<ModelResponse | CompletionStream>;
+  completion(params: CompletionParams): Promise<ModelResponse | CompletionStream> {
+    return this.#route(params, invokeCompletion) as Promise<ModelResponse | CompletionStream>;
+  }
+
+  /** LiteLLM's other name for {@link Router.completion}. */
+  readonly acompletion: Router["completion"];
+
+  /** `embedding()` through the router. */
+  embedding(params: EmbeddingParams): Promise<EmbeddingResponse> {
+    return this.#route(params, invokeEmbedding) as Promise<EmbeddingResponse>;
+  }
+
+  /** `imageGeneration()` through the router. */
+  imageGeneration(params: ImageGenerationParams): Promise<ImageResponse> {
+    return this.#route(params, invokeImageGeneration) as Promise<ImageResponse>;
+  }
+
+  /** The deployments cooling down now: `{ id, modelName, until, reason }`. */
+  cooldowns(): Promise<Cooldown[]> {
+    return this.#state.cooldowns(this.#options.now());
+  }
+
+  /** Ends what the router opened (a Redis connection it made); not what it was given. */
+  close(): Promise<void> {
+    return this.#state.close();
+  }
+
+  async #route(params: RoutedParams, invoke: Invoke): Promise<Answer> {
+    const group = params?.model;
+    if (typeof group !== "string" || !this.#options.groups.has(group)) {
+      const known = this.modelNames.map((name) => `"${name}"`).join(", ");
+      throw new BadRequestError(
+        `llmux: Router: model ${JSON.stringify(group)} is no model group of this router. Use one of ${known}.`,
+        { issues: [{ path: "model", message: `must be one of ${known}` }] },
+      );
+    }
+    params.signal?.throwIfAborted();
+    const routing: Routing = {
+      attempts: 0,
+      fallbacks: [],
+      deployment: undefined,
+      retryAfterMs: Number.POSITIVE_INFINITY,
+    };
+    let failure: unknown;
+    try {
+      return await this.#runGroup(group, params, invoke, routing);
+    } catch (error) {
+      failure = error;
+    }
+    let failedGroup = group;
+    for (const fallback of fallbackGroups(failure, group, this.#options)) {
+      routing.fallbacks.push(failedGroup);
+      failedGroup = fallback;
+      try {
+        return await this.#runGroup(fallback, params, invoke, routing);
+      } catch (error) {
+        failure = error;
+        if (params.signal?.aborted || !(error instanceof LLMError)) break;
+      }
+    }
+    throw routedError(failure, routing);
+  }
+
+  /** Tries one group: a deployment chosen afresh for each attempt, up to `1 + numRetries`. */
+  async #runGroup(
+    group: string,
+    params: RoutedParams,
+    invoke: Invoke,
+    routing: Routing,
+  ): Promise<Answer> {
+    const options = this.#options;
+    const deployments = options.groups.get(group) as readonly Deployment[];
+    const ids = deployments.map((deployment) => deployment.id);
+    const signal = params.signal;
+    const estimatedTokens = this.#groupsWithTpm.has(group) ? estimatePromptTokens(params) : 0;
+    const failed = new Set<string>();
+    let lastError: unknown;
+    for (let retry = 0; retry <= options.numRetries; retry++) {
+      const now = options.now();
+      let ordered = orderDeployments(
+        options.routingStrategy,
+        deployments,
+        this.#state.stats(ids, now),
+        options.random,
+      );
+      if (failed.size > 0) {
+        // Another deployment first, where the group has one.
+        ordered = [
+          ...ordered.filter((deployment) => !failed.has(deployment.id)),
+          ...ordered.filter((deployment) => failed.has(deployment.id)),
+        ];
+      }
+      const acquired = await this.#state.acquire({
+        modelName: group,
+        candidates: ordered,
+        estimatedTokens,
+        now,
+      });
+      if (acquired.id === undefined) {
+        routing.retryAfterMs = Math.min(routing.retryAfterMs, acquired.retryAfterMs);
+        throw new NoDeploymentAvailableError(
+          `llmux: Router: no deployment of "${group}" is available: each is cooling down or at its rpm/tpm for this minute. The first is available again in ${Math.ceil(acquired.retryAfterMs)} ms.`,
+          {
+            modelName: group,
+            retryAfterMs: acquired.retryAfterMs,
+            cause: lastError,
+            attempts: routing.attempts,
+          },
+        );
+      }
+      const deployment = this.#byId.get(acquired.id) as Deployment;
+      routing.deployment = {
+        id: deployment.id,
+        modelName: group,
+        model: deployment.params.model,
+      };
+      if (failed.has(deployment.id)) {
+        // Only the same deployment is left: wait as a plain call would before its retry.
+        const delay = retryDelayMs(lastError, retry - 1);
+        if (delay === undefined) {
+          this.#release(deployment, now, estimatedTokens, { sent: false });
+          throw lastError;
+        }
+        try {
+          await sleep(delay, signal);
+        } catch (reason) {
+          this.#release(deployment, now, estimatedTokens, { sent: false });
+          throw reason;
+        }
+      }
+      try {
+        return await this.#callDeployment(
+          deployment,
+          params,
+          invoke,
+          routing,
+          now,
+          estimatedTokens,
+        );
+      } catch (error) {
+        if (signal?.aborted || !(error instanceof LLMError)) throw error;
+        if (error instanceof BadRequestError && error.attempts === 0) throw error; // validation
+        lastError = error;
+        failed.add(deployment.id);
+        if (!error.isRetryable) throw error;
+      }
+    }
+    throw lastError;
+  }
+
+  /** One call to one deployment, with the outcome recorded (for a stream, when it ends). */
+  async #callDeployment(
+    deployment: Deployment,
+    params: RoutedParams,
+    invoke: Invoke,
+    routing: Routing,
+    acquiredAt: number,
+    estimatedTokens: number,
+  ): Promise<Answer> {
+    const merged: Record<string, unknown> = {
+      ...deployment.params,
+      ...params,
+      model: deployment.params.model,
+      maxRetries: 0, // the router is the only retry loop
+    };
+    const startedAt = performance.now();
+    let streamed: { tokens: number; latencyMs: number } | undefined;
+    const observer: StreamObserver | undefined =
+      merged.stream === true
+        ? {
+            onChunk: (chunk: ModelResponseStream) => {
+              if (chunk.usage != null && streamed !== undefined) {
+                streamed.tokens = chunk.usage.total_tokens ?? 0;
+              }
+            },
+            onEnd: (error) =>
+              this.#release(deployment, acquiredAt, estimatedTokens, {
+                sent: true,
+                tokens: streamed?.tokens ?? 0,
+                latencyMs: streamed?.latencyMs,
+                error,
+              }),
+          }
+        : undefined;
+    let answer: Answer;
+    try {
+      answer = await invoke(merged, observer);
+    } catch (error) {
+      const attempts = error instanceof APIError ? error.attempts : 0;
+      routing.attempts += attempts;
+      this.#release(deployment, acquiredAt, estimatedTokens, {
+        sent: attempts > 0,
+        error: params.signal?.aborted ? undefined : error,
+      });
+      throw error;
+    }
+    const hidden = answer._hidden_params as HiddenParams;
+    routing.attempts += hidden.attempts;
+    Object.assign(hidden, {
+      attempts: routing.attempts,
+      deployment: routing.deployment,
+      fallbacks: [...routing.fallbacks],
+    });
+    if (answer instanceof CompletionStream) {
+      streamed = { tokens: 0, latencyMs: hidden.responseMs };
+    } else {
+      const usage = (answer as { usage?: { total_tokens?: number } }).usage;
+      this.#release(deployment, acquiredAt, estimatedTokens, {
+        sent: true,
+        tokens: usage?.total_tokens ?? 0,
+        latencyMs: performance.now() - startedAt,
+      });
+    }
+    return answer;
+  }
+
+  #release(
+    deployment: Deployment,
+    acquiredAt: number,
+    estimatedTokens: number,
+    end: { sent: boolean; tokens?: number; latencyMs?: number | undefined; error?: unknown },
+  ): void {
+    const now = this.#options.now();
+    const groupSize = (this.#options.groups.get(deployment.modelName) ?? []).length;
+    const failure =
+      end.error === undefined
+        ? undefined
+        : deploymentFailure(end.error, groupSize > 1, this.#options.cooldownTime, now);
+    const outcome: CallOutcome = {
+      modelName: deployment.modelName,
+      id: deployment.id,
+      acquiredAt,
+      now,
+      sent: end.sent,
+      estimatedTokens,
+      tokens: end.tokens ?? 0,
+      latencyMs: failure === undefined && end.error === undefined ? end.latencyMs : undefined,
+      failure,
+    };
+    this.#state.release(outcome);
+  }
+}
