@@ -185,15 +185,11 @@ export class Router {
     const signal = params.signal;
     const estimatedTokens = this.#groupsWithTpm.has(group) ? estimatePromptTokens(params) : 0;
     const failed = new Set<string>();
+    const stats = () => this.#state.stats(ids, options.now());
     let lastError: unknown;
     for (let retry = 0; retry <= options.numRetries; retry++) {
       const now = options.now();
-      let ordered = orderDeployments(
-        options.routingStrategy,
-        deployments,
-        this.#state.stats(ids, now),
-        options.random,
-      );
+      let ordered = orderDeployments(options.routingStrategy, deployments, stats, options.random);
       if (failed.size > 0) {
         // Another deployment first, where the group has one.
         ordered = [
@@ -201,12 +197,10 @@ export class Router {
           ...ordered.filter((deployment) => failed.has(deployment.id)),
         ];
       }
-      const acquired = await this.#state.acquire({
-        modelName: group,
-        candidates: ordered,
-        estimatedTokens,
-        now,
-      });
+      const request = { modelName: group, candidates: ordered, estimatedTokens, now };
+      const pending = this.#state.acquire(request);
+      // The in-process state answers at once: no await (and no microtask) for it.
+      const acquired = pending instanceof Promise ? await pending : pending;
       if (acquired.id === undefined) {
         routing.retryAfterMs = Math.min(routing.retryAfterMs, acquired.retryAfterMs);
         throw new NoDeploymentAvailableError(

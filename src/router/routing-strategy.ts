@@ -17,19 +17,21 @@ export const ROUTING_STRATEGIES: readonly RoutingStrategy[] = [
 ];
 
 /**
- * `deployments` in the order `strategy` prefers them. `random` breaks ties (and draws the
- * shuffle), so that equally good deployments share the traffic.
+ * `deployments` in the order `strategy` prefers them. `stats` is asked only by the strategies
+ * that read it; `random` breaks ties (and draws the shuffle), so that equally good deployments
+ * share the traffic.
  */
 export function orderDeployments(
   strategy: RoutingStrategy,
   deployments: readonly Deployment[],
-  stats: readonly DeploymentStats[],
+  stats: () => readonly DeploymentStats[],
   random: () => number,
 ): Deployment[] {
   if (deployments.length < 2) return [...deployments];
   if (strategy === "simple-shuffle") return weightedShuffle(deployments, random);
+  const current = stats();
   const keyed = deployments.map((deployment, index) => {
-    const stat = stats[index] as DeploymentStats;
+    const stat = current[index] as DeploymentStats;
     let key: number;
     if (strategy === "least-busy") key = stat.inFlight;
     else if (strategy === "usage-based") key = stat.tokensThisMinute;
@@ -46,16 +48,10 @@ export function orderDeployments(
  * a deployment without it gets the mean of those that have it.
  */
 function weightedShuffle(deployments: readonly Deployment[], random: () => number): Deployment[] {
-  const field = (["weight", "rpm", "tpm"] as const).find((name) =>
-    deployments.some((deployment) => deployment[name] !== undefined),
-  );
-  const given = field === undefined ? [] : deployments.map((deployment) => deployment[field]);
-  const known = given.filter((value): value is number => value !== undefined);
-  const fallback =
-    known.length === 0 ? 1 : known.reduce((sum, value) => sum + value, 0) / known.length;
+  const weights = weightsOf(deployments);
   const pool = deployments.map((deployment, index) => ({
     deployment,
-    weight: Math.max(0, given[index] ?? fallback),
+    weight: weights[index] as number,
   }));
   const ordered: Deployment[] = [];
   while (pool.length > 0) {
@@ -74,4 +70,24 @@ function weightedShuffle(deployments: readonly Deployment[], random: () => numbe
     ordered.push((pool.splice(index, 1)[0] as { deployment: Deployment }).deployment);
   }
   return ordered;
+}
+
+/** A group's weights never change: worked out once per group (a group is one array). */
+const weightsByGroup = new WeakMap<readonly Deployment[], number[]>();
+
+function weightsOf(deployments: readonly Deployment[]): number[] {
+  let weights = weightsByGroup.get(deployments);
+  if (weights !== undefined) return weights;
+  const field = (["weight", "rpm", "tpm"] as const).find((name) =>
+    deployments.some((deployment) => deployment[name] !== undefined),
+  );
+  const given = deployments.map((deployment) =>
+    field === undefined ? undefined : deployment[field],
+  );
+  const known = given.filter((value): value is number => value !== undefined);
+  const fallback =
+    known.length === 0 ? 1 : known.reduce((sum, value) => sum + value, 0) / known.length;
+  weights = given.map((value) => Math.max(0, value ?? fallback));
+  weightsByGroup.set(deployments, weights);
+  return weights;
 }
