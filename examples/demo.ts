@@ -1,15 +1,29 @@
 /**
- * `npm run demo`: a short tour of llmux: a completion, a stream, and a caught typed error.
+ * `npm run demo`: a short tour of llmux: a completion, a stream, a caught typed error, and a
+ * Router falling back from a deployment that is down.
  * Against CometAPI when COMETAPI_KEY is set; otherwise against a local stand-in it starts itself.
  */
 
 import type { ModelResponseStream } from "../src/index.js";
-import { AuthenticationError, completion, streamChunkBuilder } from "../src/index.js";
+import {
+  APIConnectionError,
+  AuthenticationError,
+  completion,
+  LLMError,
+  PermissionDeniedError,
+  Router,
+  streamChunkBuilder,
+  TimeoutError,
+} from "../src/index.js";
 import { LOCAL_API_KEY, startLocalCometAPI } from "./local-cometapi-server.js";
 
 const realKey = process.env.COMETAPI_KEY || process.env.COMETAPI_API_KEY;
 const local = realKey ? undefined : await startLocalCometAPI();
-const options = local ? { apiKey: LOCAL_API_KEY, apiBase: local.apiBase } : {};
+// Against CometAPI, 15 s a request and one retry: llmux's defaults (10 minutes, 2 retries) suit
+// long answers, but a machine that cannot reach CometAPI should hear so within half a minute.
+const options = local
+  ? { apiKey: LOCAL_API_KEY, apiBase: local.apiBase }
+  : { timeout: 15_000, maxRetries: 1 };
 const model = process.env.LLMUX_DEMO_MODEL ?? "cometapi/gpt-4o-mini";
 
 console.log(
@@ -67,6 +81,47 @@ try {
       throw error;
     }
   }
+
+  console.log('\n4. a Router: "smart" is down, so the call falls back to "fast"');
+  const router = new Router({
+    modelList: [
+      // Nothing listens on 127.0.0.1:9: every request to this deployment is refused.
+      {
+        modelName: "smart",
+        id: "smart-down",
+        params: { model, ...options, apiBase: "http://127.0.0.1:9/v1" },
+      },
+      { modelName: "fast", id: "fast", params: { model, ...options } },
+    ],
+    fallbacks: { smart: ["fast"] },
+  });
+  const routed = await router.completion({
+    model: "smart",
+    messages: [{ role: "user", content: "Say hello through the router." }],
+  });
+  const { deployment, attempts, fallbacks } = routed._hidden_params;
+  console.log(`   ${routed.choices[0]?.message.content}`);
+  console.log(
+    `   deployment ${deployment?.id} (${deployment?.model}), ${attempts} attempts, fallbacks: ${fallbacks?.join(", ")}`,
+  );
+} catch (error) {
+  // Against the local stand-in a failure is a bug: let it show its stack.
+  if (local || !(error instanceof LLMError)) throw error;
+  console.error(explain(error));
+  process.exitCode = 1;
 } finally {
   await local?.close();
+}
+
+/** One line for a failure against CometAPI: what failed and the fix (llmux redacts the key). */
+function explain(error: LLMError): string {
+  const cause = error.message.replace(/\s+/g, " ");
+  const orLocal = "or unset COMETAPI_KEY to run against the local stand-in.";
+  if (error instanceof AuthenticationError || error instanceof PermissionDeniedError) {
+    return `llmux demo: CometAPI refused COMETAPI_KEY (${cause}). Check the key at https://api.cometapi.com/console/token, ${orLocal}`;
+  }
+  if (error instanceof APIConnectionError || error instanceof TimeoutError) {
+    return `llmux demo: could not reach CometAPI (${cause}). Check your network and COMETAPI_KEY, ${orLocal}`;
+  }
+  return `llmux demo: the call to CometAPI failed (${cause}). Check COMETAPI_KEY and LLMUX_DEMO_MODEL, ${orLocal}`;
 }

@@ -1,7 +1,8 @@
 /**
  * A small local stand-in for CometAPI's OpenAI-compatible API, so the demo and examples run
- * without a key or network: chat completions (plain and streamed), embeddings, models, and a 401
- * for any key but its own.
+ * without a key or network: chat completions (plain and streamed), embeddings, models, a 401
+ * for any key but its own, and an overloaded deployment (a 503 for everything under
+ * `/overloaded/`) for the Router's examples.
  */
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -33,6 +34,17 @@ function reply(body: Record<string, unknown>): string {
 }
 
 async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  if (request.url?.startsWith("/overloaded/")) {
+    json(response, 503, {
+      error: {
+        message: "The model is overloaded. Please try again later.",
+        type: "server_error",
+        code: "overloaded",
+        param: null,
+      },
+    });
+    return;
+  }
   if (request.headers.authorization !== `Bearer ${LOCAL_API_KEY}`) {
     json(response, 401, {
       error: {
@@ -130,9 +142,13 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
   response.end("data: [DONE]\n\n");
 }
 
-/** Starts the stand-in on 127.0.0.1 (a free port); returns its base URL and a way to stop it. */
+/**
+ * Starts the stand-in on 127.0.0.1 (a free port); returns its base URL, the base URL of a
+ * deployment that always answers 503 "overloaded", and a way to stop it.
+ */
 export async function startLocalCometAPI(): Promise<{
   apiBase: string;
+  overloadedApiBase: string;
   close: () => Promise<void>;
 }> {
   const server = createServer((request, response) => {
@@ -145,6 +161,7 @@ export async function startLocalCometAPI(): Promise<{
   const { port } = server.address() as AddressInfo;
   return {
     apiBase: `http://127.0.0.1:${port}/v1`,
+    overloadedApiBase: `http://127.0.0.1:${port}/overloaded/v1`,
     close: async () => {
       server.closeAllConnections();
       server.close();

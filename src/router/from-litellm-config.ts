@@ -18,9 +18,10 @@ const MISSING = Symbol("missing");
 /**
  * The wire parameters `completion()` accepts, passed through from `litellm_params`. Listed here
  * rather than read from `schemas.ts`, which is evaluated only once zod has been loaded lazily;
- * the type makes the compiler flag a key added there and not here.
+ * the type makes the compiler flag a key added there and not here. Not `metadata`: LiteLLM's is
+ * for its logging callbacks and never sent, while llmux would send it as OpenAI's `metadata`.
  */
-const WIRE_PARAMETERS: Record<keyof ChatWireParams, true> = {
+const WIRE_PARAMETERS: Record<Exclude<keyof ChatWireParams, "metadata">, true> = {
   temperature: true,
   top_p: true,
   n: true,
@@ -45,7 +46,6 @@ const WIRE_PARAMETERS: Record<keyof ChatWireParams, true> = {
   audio: true,
   prediction: true,
   web_search_options: true,
-  metadata: true,
   store: true,
   verbosity: true,
 };
@@ -59,6 +59,18 @@ const WIRE_PARAMETERS: Record<keyof ChatWireParams, true> = {
  *   it to `timeout` would also cut non-streamed calls short, so streams keep `timeout`.
  */
 const IGNORED_PARAMS = new Set(["max_retries", "stream_timeout"]);
+/** `litellm_params` keys with an llmux counterpart, besides `model` and the wire parameters. */
+const CLIENT_PARAMS = new Set([
+  "api_key",
+  "api_base",
+  "base_url",
+  "rpm",
+  "tpm",
+  "weight",
+  "timeout",
+  "extra_headers",
+  "extra_body",
+]);
 /** `router_settings` keys left out: logging and LiteLLM's HTTP client cache, or as above. */
 const IGNORED_ROUTER_SETTINGS = new Set([
   "debug_level",
@@ -122,16 +134,18 @@ interface Reader {
  *   a provider llmux does not have is an error. `api_key` -> `apiKey`, `api_base` or `base_url`
  *   -> `apiBase`, `timeout` (seconds) -> `timeout` (ms), `extra_headers` -> `extraHeaders`,
  *   `extra_body` -> `extraBody`, wire parameters (`temperature`, `max_tokens`, ...) as they are.
- *   `max_retries` and `stream_timeout` are left out (see {@link IGNORED_PARAMS}); any other key
- *   is an error, so that nothing the deployment relies on is lost.
- * - `router_settings` (and the same keys in `litellm_settings`, where `router_settings` wins):
- *   `routing_strategy` (`usage-based-routing` and `-v2` -> `usage-based`,
- *   `latency-based-routing` -> `latency-based`), `num_retries`, `allowed_fails`, `cooldown_time`
+ *   Left out: `max_retries` (the router is the only retry loop; it calls deployments with
+ *   `maxRetries: 0`) and `stream_timeout` (llmux has no stream-only timeout: a stream's first
+ *   chunk is bounded by `timeout`). Any other key is an error, so that nothing is lost unseen.
+ * - `router_settings`: `routing_strategy` (`usage-based-routing` and `-v2` -> `usage-based`,
+ *   `latency-based-routing` -> `latency-based`); `num_retries`, `allowed_fails`, `cooldown_time`
  *   (seconds -> ms), `fallbacks`, `context_window_fallbacks`, `content_policy_fallbacks` (lists
- *   of one-key maps -> one map), `default_fallbacks` and a `"*"` entry of `fallbacks` ->
- *   `defaultFallbacks`, `timeout` (else `litellm_settings.request_timeout`) -> each deployment's
- *   `timeout` where it sets none. Redis settings emit one `LLMUX_REDIS_PENDING` warning: state is
- *   kept in the process for now. Other `router_settings` keys are errors.
+ *   of one-key maps -> one map), `default_fallbacks` (and a `"*"` entry of `fallbacks`) ->
+ *   `defaultFallbacks`, each also read from `litellm_settings`, where `router_settings` wins;
+ *   `timeout` (else `litellm_settings.request_timeout`), in seconds -> the `timeout` of each
+ *   deployment that sets none. Redis settings (`redis_url`, `redis_host`, ...) emit one
+ *   `LLMUX_REDIS_PENDING` warning: the state is kept in the process for now. Other keys are
+ *   errors, but for `debug_level`, `set_verbose`, `client_ttl` and `stream_timeout`.
  * - `os.environ/NAME` anywhere a value is read -> `env[NAME]`; an unset one is an error.
  * - `general_settings`, `environment_variables` and the other `litellm_settings` keys configure
  *   the LiteLLM proxy, not its router, and are ignored.
@@ -150,12 +164,22 @@ export function routerOptionsFromLiteLLMConfig(
   env: Env = process.env,
 ): RouterOptions {
   if (!isRecord(config) || !Array.isArray(config.model_list) || config.model_list.length === 0) {
-    const what = isRecord(config)
-      ? "has no `model_list`"
-      : `is ${Array.isArray(config) ? "an array" : typeof config}`;
+    let what: string;
+    if (!isRecord(config)) {
+      what = `is ${config === null ? "null" : Array.isArray(config) ? "an array" : `a ${typeof config}`}`;
+    } else if (config.model_list === undefined) what = "has no `model_list`";
+    else if (!Array.isArray(config.model_list)) what = "has a `model_list` that is not a list";
+    else what = "has an empty `model_list`";
     throw new BadRequestError(
       `llmux: Router.fromLiteLLMConfig() takes the parsed object of a LiteLLM config.yaml, with a non-empty \`model_list\` of { model_name, litellm_params: { model, ... } }; this one ${what}. Parse the YAML first (for example with the \`yaml\` package: parse(readFileSync("config.yaml", "utf8"))).`,
-      { issues: [{ path: "model_list", message: "must be a non-empty list of model entries" }] },
+      {
+        issues: [
+          {
+            path: isRecord(config) ? "model_list" : "",
+            message: "must be a non-empty list of { model_name, litellm_params } entries",
+          },
+        ],
+      },
     );
   }
   const reader: Reader = {
@@ -166,13 +190,12 @@ export function routerOptionsFromLiteLLMConfig(
   const routerSettings = section(config, "router_settings", reader);
   const litellmSettings = section(config, "litellm_settings", reader);
   const modelList: unknown[] = config.model_list;
-  const groups = new Set(
-    modelList.map((entry) => (isRecord(entry) ? entry.model_name : undefined)),
-  );
+  /** Every `model_name` given, for the fallbacks' names (also of entries with other problems). */
+  const groups = new Set<string>();
 
   const options: RouterOptions = { modelList: [] };
   modelList.forEach((entry, index) => {
-    const deployment = readDeployment(entry, `model_list[${index}]`, reader);
+    const deployment = readDeployment(entry, `model_list[${index}]`, groups, reader);
     if (deployment !== undefined) options.modelList.push(deployment);
   });
 
@@ -188,20 +211,10 @@ export function routerOptionsFromLiteLLMConfig(
   }
   const setting = (key: (typeof SHARED_SETTINGS)[number]) =>
     routerSettings[key] !== undefined
-      ? {
-          value: resolve(routerSettings[key], `router_settings.${key}`, reader),
-          path: `router_settings.${key}`,
-        }
-      : {
-          value: resolve(litellmSettings[key], `litellm_settings.${key}`, reader),
-          path: `litellm_settings.${key}`,
-        };
+      ? at(routerSettings, "router_settings", key, reader)
+      : at(litellmSettings, "litellm_settings", key, reader);
 
-  const strategy = resolve(
-    routerSettings.routing_strategy,
-    "router_settings.routing_strategy",
-    reader,
-  );
+  const strategy = at(routerSettings, "router_settings", "routing_strategy", reader).value;
   if (typeof strategy === "string" && Object.hasOwn(STRATEGIES, strategy)) {
     options.routingStrategy = STRATEGIES[strategy];
   } else if (strategy !== undefined && strategy !== MISSING) {
@@ -242,18 +255,8 @@ export function routerOptionsFromLiteLLMConfig(
   // LiteLLM's order: the deployment's own timeout, the router's, then the module-wide default.
   const timeout =
     routerSettings.timeout !== undefined
-      ? {
-          value: resolve(routerSettings.timeout, "router_settings.timeout", reader),
-          path: "router_settings.timeout",
-        }
-      : {
-          value: resolve(
-            litellmSettings.request_timeout,
-            "litellm_settings.request_timeout",
-            reader,
-          ),
-          path: "litellm_settings.request_timeout",
-        };
+      ? at(routerSettings, "router_settings", "timeout", reader)
+      : at(litellmSettings, "litellm_settings", "request_timeout", reader);
   const timeoutSeconds = readNumber(timeout, "positive", reader);
   if (timeoutSeconds !== undefined) {
     for (const deployment of options.modelList) deployment.params.timeout ??= toMs(timeoutSeconds);
@@ -275,6 +278,11 @@ export function routerOptionsFromLiteLLMConfig(
     );
   }
   return options;
+}
+
+/** `record[key]` with its path, `os.environ/` values resolved. */
+function at(record: Record<string, unknown>, path: string, key: string, reader: Reader) {
+  return { value: resolve(record[key], `${path}.${key}`, reader), path: `${path}.${key}` };
 }
 
 function issue(reader: Reader, path: string, message: string): void {
@@ -354,6 +362,7 @@ function readNumber(
 function readDeployment(
   entry: unknown,
   path: string,
+  groups: Set<string>,
   reader: Reader,
 ): DeploymentConfig | undefined {
   if (!isRecord(entry)) {
@@ -370,6 +379,7 @@ function readDeployment(
     }
   }
   const modelName = resolve(entry.model_name, `${path}.model_name`, reader);
+  if (typeof modelName === "string") groups.add(modelName);
   if (typeof modelName !== "string" || modelName === "" || modelName.includes("*")) {
     if (modelName !== MISSING) {
       issue(
@@ -382,7 +392,12 @@ function readDeployment(
     }
   }
   const litellmParams = entry.litellm_params;
+  // model_info is mostly what LiteLLM's proxy shows and prices (mode, base_model, costs,
+  // max_tokens, supports_*): only `id`, `rpm` and `tpm` change routing, the rest is left out.
   const modelInfo = isRecord(entry.model_info) ? entry.model_info : {};
+  if (entry.model_info !== undefined && entry.model_info !== null && !isRecord(entry.model_info)) {
+    issue(reader, `${path}.model_info`, 'must be a map, such as { id: "gpt-4o-eu" }');
+  }
   if (!isRecord(litellmParams)) {
     issue(reader, `${path}.litellm_params`, "must be a map with at least `model`");
     return undefined;
@@ -393,20 +408,7 @@ function readDeployment(
   for (const [key, raw] of Object.entries(litellmParams)) {
     const keyPath = `${paramsPath}.${key}`;
     if (key === "model" || key === "custom_llm_provider" || IGNORED_PARAMS.has(key)) continue;
-    const known =
-      [
-        "api_key",
-        "api_base",
-        "base_url",
-        "rpm",
-        "tpm",
-        "weight",
-        "timeout",
-        "extra_headers",
-        "extra_body",
-      ].includes(key) ||
-      (Object.hasOwn(WIRE_PARAMETERS, key) && key !== "metadata");
-    if (!known) {
+    if (!CLIENT_PARAMS.has(key) && !Object.hasOwn(WIRE_PARAMETERS, key)) {
       const hint = PARAM_HINTS[key];
       issue(
         reader,
@@ -449,22 +451,15 @@ function readDeployment(
   // LiteLLM's order: the entry, then litellm_params, then model_info.
   const limit = (key: "rpm" | "tpm") =>
     entry[key] !== undefined
-      ? { value: resolve(entry[key], `${path}.${key}`, reader), path: `${path}.${key}` }
-      : (limits[key] ?? {
-          value: resolve(modelInfo[key], `${path}.model_info.${key}`, reader),
-          path: `${path}.model_info.${key}`,
-        });
+      ? at(entry, path, key, reader)
+      : (limits[key] ?? at(modelInfo, `${path}.model_info`, key, reader));
   const rpm = readNumber(limit("rpm"), "positive", reader);
   const tpm = readNumber(limit("tpm"), "positive", reader);
   const weight =
     limits.weight === undefined ? undefined : readNumber(limits.weight, "positive", reader);
-  const id = resolve(modelInfo.id, `${path}.model_info.id`, reader);
-  if (
-    id !== undefined &&
-    id !== MISSING &&
-    (typeof id !== "string" || id === "") &&
-    typeof id !== "number"
-  ) {
+  const id = at(modelInfo, `${path}.model_info`, "id", reader).value;
+  const validId = (typeof id === "string" && id !== "") || typeof id === "number";
+  if (!validId && id !== undefined && id !== MISSING) {
     issue(reader, `${path}.model_info.id`, "must be a non-empty string");
   }
   if (model === undefined || typeof modelName !== "string") return undefined;
@@ -473,7 +468,7 @@ function readDeployment(
     modelName,
     params: { ...params, model } as DeploymentParams,
   };
-  if (typeof id === "string" || typeof id === "number") deployment.id = String(id);
+  if (validId) deployment.id = String(id);
   if (rpm !== undefined) deployment.rpm = rpm;
   if (tpm !== undefined) deployment.tpm = tpm;
   if (weight !== undefined) deployment.weight = weight;
@@ -522,10 +517,11 @@ function readModel(
   }
   const provider = model.slice(0, model.indexOf("/"));
   if (getProvider(provider) === undefined) {
+    const inferred = slash === -1 ? " (LiteLLM's provider for that bare name)" : "";
     issue(
       reader,
       `${path}.model`,
-      `is ${JSON.stringify(value)}, whose provider "${provider}" llmux does not have; use one of ${listProviders().join(", ")}, or add one with registerProvider()`,
+      `is ${JSON.stringify(value)}, whose provider "${provider}"${inferred} llmux does not have; use one of ${listProviders().join(", ")}, or add one with registerProvider()`,
     );
     return undefined;
   }
@@ -604,7 +600,7 @@ function readFallbacks(
       if (Object.hasOwn(map, group) || (group === "*" && every !== undefined)) {
         issue(reader, groupPath, "repeats a group given earlier in the list; merge the two");
       }
-      const names = readGroupList(list, groupPath, groups, reader);
+      const names = readGroupList(list ?? "", groupPath, groups, reader);
       if (names === undefined) continue;
       if (group === "*") every = names;
       else map[group] = names;

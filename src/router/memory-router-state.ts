@@ -133,7 +133,7 @@ export class MemoryRouterState implements RouterState {
       this.#coolDown(
         counters,
         now + this.#rules.cooldownTime,
-        `${counters.failures} failures within a minute (last: ${failure.reason})`,
+        `${counters.failures} ${counters.failures === 1 ? "failure" : "failures"} within a minute (last: ${failure.reason})`,
       );
     }
   }

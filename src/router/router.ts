@@ -32,6 +32,7 @@ import type { Deployment } from "./deployment.js";
 import { deploymentFailure } from "./deployment-failure.js";
 import { estimatePromptTokens } from "./estimate-tokens.js";
 import { fallbackGroups } from "./fallback-groups.js";
+import { routerOptionsFromLiteLLMConfig } from "./from-litellm-config.js";
 import { MemoryRouterState } from "./memory-router-state.js";
 import { type Routing, routedError } from "./routed-error.js";
 import {
@@ -93,6 +94,24 @@ export class Router {
       this.#options.deployments.filter((d) => d.tpm !== undefined).map((d) => d.modelName),
     );
     this.acompletion = this.completion.bind(this) as Router["completion"];
+  }
+
+  /**
+   * A router from the parsed object of a LiteLLM proxy `config.yaml` (`model_list`,
+   * `litellm_params`, `os.environ/NAME` values, `router_settings`): a LiteLLM user moves over by
+   * pointing at the file they have. Parse the YAML yourself (llmux adds no YAML dependency).
+   *
+   * @example
+   * import { parse } from "yaml";
+   * const router = Router.fromLiteLLMConfig(parse(readFileSync("config.yaml", "utf8")));
+   *
+   * @throws {BadRequestError} naming each entry llmux cannot map (a provider it lacks, a missing variable).
+   */
+  static fromLiteLLMConfig(
+    config: unknown,
+    env: Record<string, string | undefined> = process.env,
+  ): Router {
+    return new Router(routerOptionsFromLiteLLMConfig(config, env));
   }
 
   /** The model group names callers can use as `model`. */
