@@ -6,7 +6,7 @@
 import { inspect } from "node:util";
 import { MockAgent } from "undici";
 import { describe, expect, it } from "vitest";
-import { APIConnectionError, type APIError, completion, LLMError } from "../src/index.js";
+import { APIConnectionError, type APIError, completion, LLMError, Router } from "../src/index.js";
 import { collect } from "./helpers/collect.js";
 import { chunkBody } from "./helpers/fixtures.js";
 import { sendJson, startEvents, useTestServer, writeEvent } from "./helpers/server.js";
@@ -142,6 +142,66 @@ describe("the API key never shows in an error", () => {
     );
     const error = (await call(apiKey)) as APIError;
     expect(error.message).toContain("[REDACTED]");
+    expectNoKey(error, apiKey);
+  });
+
+  it("where an excerpt of an HTML page would cut the echoed key in half", async () => {
+    const apiKey = "sk-live-cut-0123456789abcdef";
+    server.handle((request, response) => {
+      response.writeHead(502, { "content-type": "text/html" });
+      // The readable excerpt is 300 characters: the key starts just before the cut.
+      response.end(`<p>${"x".repeat(290)} ${echoedKey(request.headers.authorization)}</p>`);
+    });
+    const error = await call(apiKey);
+    expectNoKey(error, apiKey);
+    expect(JSON.stringify(error)).not.toContain("sk-live-cu");
+  });
+
+  it("where the start of a stream body kept for its message ends inside the key", async () => {
+    const apiKey = "sk-live-start-0123456789abcdef";
+    server.handle((request, response) => {
+      response.writeHead(200, { "content-type": "text/event-stream" });
+      // Not a stream: its first 1000 characters are kept, and the key straddles that point.
+      response.end(`${"y".repeat(990)}${echoedKey(request.headers.authorization)}`);
+    });
+    const error = await completion({
+      model: "cometapi/gpt-5",
+      messages,
+      apiKey,
+      apiBase: server.apiBase,
+      stream: true,
+      maxRetries: 0,
+    }).catch((caught: unknown) => caught);
+    expectNoKey(error, apiKey);
+    expect(inspect(error, { depth: 20, showHidden: true })).not.toContain("sk-live-st");
+  });
+
+  it("nested deeper than any search goes in a body", async () => {
+    const apiKey = "sk-live-deep-0123456789";
+    server.handle((request, response) => {
+      let nested: unknown = { key: echoedKey(request.headers.authorization) };
+      for (let depth = 0; depth < 12; depth++) nested = { inner: nested };
+      sendJson(response, 401, { error: { message: "denied", details: nested } });
+    });
+    expectNoKey(await call(apiKey), apiKey);
+  });
+
+  it("in an error a Router throws after every try", async () => {
+    const apiKey = "sk-live-router-0123456789";
+    server.handle((request, response) =>
+      sendJson(response, 500, {
+        error: { message: `failed for ${echoedKey(request.headers.authorization)}` },
+      }),
+    );
+    const router = new Router({
+      modelList: [
+        { modelName: "g", params: { model: "cometapi/gpt-5", apiKey, apiBase: server.apiBase } },
+      ],
+      numRetries: 0,
+    });
+    const error = await router
+      .completion({ model: "g", messages })
+      .catch((caught: unknown) => caught);
     expectNoKey(error, apiKey);
   });
 

@@ -3,7 +3,14 @@
  * although nothing asked (gzip, deflate, br; a "zip bomb" too), a UTF-8 byte order mark before
  * the JSON.
  */
-import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from "node:zlib";
+import {
+  brotliCompressSync,
+  constants,
+  createGzip,
+  deflateRawSync,
+  deflateSync,
+  gzipSync,
+} from "node:zlib";
 import { describe, expect, it } from "vitest";
 import {
   APIError,
@@ -11,9 +18,10 @@ import {
   type CompletionParams,
   ContextWindowExceededError,
   completion,
+  TimeoutError,
 } from "../src/index.js";
 import { collect, contentOf } from "./helpers/collect.js";
-import { chatCompletionBody, helloWorldStream } from "./helpers/fixtures.js";
+import { chatCompletionBody, chunkBody, helloWorldStream } from "./helpers/fixtures.js";
 import { useTestServer } from "./helpers/server.js";
 
 const messages = [{ role: "user" as const, content: "Hi" }];
@@ -152,6 +160,46 @@ describe("a body compressed although llmux never asked", () => {
     });
     const stream = await streamCall();
     expect(contentOf(await collect(stream))).toBe("Hello world");
+  });
+
+  /** A gzip stream that sends `first` (if any) and then stalls, its connection open. */
+  const stallingGzipStream = (first?: string) => {
+    server.handle((_, response) => {
+      response.writeHead(200, { "content-type": "text/event-stream", "content-encoding": "gzip" });
+      const gzip = createGzip();
+      gzip.pipe(response);
+      if (first === undefined)
+        response.write(Buffer.from([0x1f, 0x8b])); // half a gzip header
+      else {
+        gzip.write(first);
+        gzip.flush(constants.Z_SYNC_FLUSH);
+      }
+    });
+  };
+  const firstEvent = `data: ${JSON.stringify(chunkBody({ content: "one" }))}\n\n`;
+
+  it("a gzip stream that stalls after its first chunk ends with streamIdleTimeout", async () => {
+    stallingGzipStream(firstEvent);
+    const stream = await streamCall({ streamIdleTimeout: 100 });
+    const error = await collect(stream).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TimeoutError);
+  });
+
+  it("a gzip stream that stalls before its first chunk ends with timeout", async () => {
+    stallingGzipStream();
+    const error = await failure(streamCall({ timeout: 100, maxRetries: 0 }));
+    expect(error).toBeInstanceOf(TimeoutError);
+  });
+
+  it("the caller's abort ends a gzip stream mid-way with its reason", async () => {
+    stallingGzipStream(firstEvent);
+    const controller = new AbortController();
+    const reason = new Error("stop");
+    const stream = await streamCall({ signal: controller.signal });
+    const error = await (async () => {
+      for await (const _ of stream) controller.abort(reason);
+    })().catch((caught: unknown) => caught);
+    expect(error).toBe(reason);
   });
 
   it("a small body that unpacks past maxResponseBytes (a zip bomb) is too large", async () => {

@@ -119,6 +119,29 @@ describe("one name for many deployments", () => {
     expect(server.requests[0]?.json).toMatchObject({ temperature: 0.9, max_tokens: 5 });
   });
 
+  it("a key the call gives as undefined leaves the deployment's value", async () => {
+    const base = deployment("smart", "a");
+    const r = router({ modelList: [{ ...base, params: { ...base.params, max_tokens: 5 } }] });
+    await r.completion({ model: "smart", messages, max_tokens: undefined });
+    expect(server.requests[0]?.json?.max_tokens).toBe(5);
+  });
+
+  it("a group may be named like an Object property", async () => {
+    const r = router({
+      modelList: [deployment("constructor", "a"), deployment("__proto__", "b")],
+      fallbacks: { constructor: ["__proto__"] },
+      numRetries: 0,
+    });
+    answers.a = status(500);
+    const response = await r.completion({ model: "constructor", messages });
+    expect(response.choices[0]?.message.content).toBe("from b");
+  });
+
+  it("close() resolves (the in-process state holds nothing open)", async () => {
+    const r = router({ modelList: [deployment("smart", "a")] });
+    await expect(r.close()).resolves.toBeUndefined();
+  });
+
   it("acompletion is the same call", async () => {
     const r = router({ modelList: [deployment("smart", "a")] });
     expect((await r.acompletion({ model: "smart", messages })).choices[0]?.message.content).toBe(
@@ -274,7 +297,7 @@ describe("retries inside a group", () => {
     expect(response._hidden_params.deployment?.id).toBe("b");
   });
 
-  it("only one deployment: retried on it after the usual delay, numRetries times", async () => {
+  it("only one deployment: retried on it, numRetries times", async () => {
     const r = router({ modelList: [deployment("g", "a")], numRetries: 2 });
     answers.a = status(500);
     const error = (await failure(r.completion({ model: "g", messages }))) as APIError;
@@ -364,6 +387,19 @@ describe("fallbacks", () => {
     expect(seenBy("c")).toBe(0);
   });
 
+  it("a plain 400 from a fallback ends the chain", async () => {
+    const r = router({
+      modelList: [deployment("a", "a"), deployment("b", "b"), deployment("c", "c")],
+      fallbacks: { a: ["b", "c"] },
+      numRetries: 0,
+    });
+    answers.a = status(500);
+    answers.b = status(400, "Invalid value for temperature");
+    const error = await failure(r.completion({ model: "a", messages }));
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(order()).toEqual(["a", "b"]);
+  });
+
   it("defaultFallbacks come after a group's own; a fallback's own fallbacks are not followed", async () => {
     const r = router({
       modelList: [
@@ -427,6 +463,30 @@ describe("cooldowns", () => {
     server.requests.length = 0;
     await r.completion({ model: "g", messages });
     expect(order()).toEqual(["a"]);
+  });
+
+  it.each([401, 403, 404, 408])("a %i cools a deployment at once too", async (code) => {
+    const clock = manualClock();
+    const r = router({
+      modelList: [deployment("g", "a"), deployment("g", "b")],
+      now: clock.now,
+      random: () => 0,
+      numRetries: 0,
+    });
+    answers.a = status(code, "no", { "x-should-retry": "true" });
+    await r.completion({ model: "g", messages }).catch(() => undefined);
+    expect((await r.cooldowns()).map((cooldown) => cooldown.id)).toEqual(["a"]);
+  });
+
+  it.each([400, 422])("a %i counts against no deployment (the request was wrong)", async (code) => {
+    const r = router({
+      modelList: [deployment("g", "a"), deployment("g", "b")],
+      allowedFails: 0,
+      random: () => 0,
+    });
+    answers.a = status(code, "bad parameter");
+    await failure(r.completion({ model: "g", messages }));
+    expect(await r.cooldowns()).toEqual([]);
   });
 
   it("a retry-after longer than cooldownTime lengthens the cooldown, up to 60 s", async () => {
@@ -526,6 +586,41 @@ describe("rate limits", () => {
     // The next minute, calls flow again.
     clock.advance(60_000);
     await r.completion({ model: "g", messages });
+  });
+
+  it("an aborted request still counts against rpm", async () => {
+    const clock = manualClock();
+    const r = router({
+      modelList: [deployment("g", "a", { rpm: 1 }), deployment("g", "b")],
+      now: clock.now,
+      random: () => 0,
+    });
+    answers.a = () => undefined;
+    const controller = new AbortController();
+    const pending = failure(r.completion({ model: "g", messages, signal: controller.signal }));
+    await server.nextRequest();
+    controller.abort(new Error("stop"));
+    await pending;
+    answers.a = ok;
+    await r.completion({ model: "g", messages });
+    expect(order()).toEqual(["a", "b"]);
+  });
+
+  it("tpm: without usage in the answer, the token estimate stands", async () => {
+    const clock = manualClock();
+    const r = router({
+      modelList: [deployment("g", "a", { tpm: 60 }), deployment("g", "b")],
+      now: clock.now,
+      random: () => 0,
+    });
+    answers.a = (_, response) => {
+      const { usage: _usage, ...body } = chatCompletionBody("no usage");
+      sendJson(response, 200, body);
+    };
+    const long = [{ role: "user" as const, content: "x".repeat(200) }]; // ~50 tokens
+    await r.completion({ model: "g", messages: long });
+    await r.completion({ model: "g", messages: long });
+    expect(order()).toEqual(["a", "b"]);
   });
 
   it("tpm: a deployment past its tokens for the minute is skipped", async () => {
@@ -689,12 +784,24 @@ describe("abort", () => {
   });
 
   it("while waiting to retry the same deployment", async () => {
-    const r = router({ modelList: [deployment("g", "a")] });
+    let answered: () => void = () => {};
+    const gotAnswer = new Promise<void>((resolve) => {
+      answered = resolve;
+    });
+    // Tells the test when the client has the 503 in hand: the router then waits 30 s.
+    const fetchSpy = async (url: string, init: RequestInit) => {
+      const response = await fetch(url, init);
+      answered();
+      return response;
+    };
+    const base = deployment("g", "a");
+    const r = router({ modelList: [{ ...base, params: { ...base.params, fetch: fetchSpy } }] });
     answers.a = status(503, "later", { "retry-after-ms": "", "retry-after": "30" });
     const controller = new AbortController();
     const reason = new Error("no more");
     const pending = failure(r.completion({ model: "g", messages, signal: controller.signal }));
-    await (await server.nextRequest()).closed;
+    await gotAnswer;
+    for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
     controller.abort(reason);
     expect(await pending).toBe(reason);
     expect(server.requests).toHaveLength(1);

@@ -134,6 +134,8 @@ export function createStatusError(
   let body: unknown;
   let serverMessage: string;
   let fields: ProviderErrorFields | undefined;
+  // Redacted before any excerpt is cut, so that no cut can leave half a key behind.
+  bodyText = redactString(bodyText, context.apiKey);
   try {
     body = JSON.parse(stripBOM(bodyText));
     fields = readProviderError(body);
@@ -261,7 +263,7 @@ export function createInvalidBodyError(
   what: string,
 ): APIError {
   const requestId = headers["x-request-id"];
-  const excerpt = excerptOf(bodyText);
+  const excerpt = excerptOf(redactString(bodyText, context.apiKey));
   const shown = excerpt === "" ? "(empty body)" : excerpt;
   return makeError(
     APIError,
@@ -289,7 +291,12 @@ export function createInvalidEventError(
     APIError,
     context,
     `${where(context)}: event ${eventNumber} of the stream (${data.length} characters) ${problem}${requestIdSuffix(requestId)}`,
-    { status, requestId, excerpt: data.slice(0, 200), isRetryable: false },
+    {
+      status,
+      requestId,
+      excerpt: redactString(data, context.apiKey).slice(0, 200),
+      isRetryable: false,
+    },
   );
 }
 

@@ -32,7 +32,9 @@ const MAX_DEPTH = 8;
 /** Whether the key appears in any string of `value`: own fields, message, stack, the causes. */
 function containsKey(value: unknown, apiKey: string, depth: number): boolean {
   if (typeof value === "string") return value.includes(apiKey);
-  if (value === null || typeof value !== "object" || depth > MAX_DEPTH) return false;
+  if (value === null || typeof value !== "object") return false;
+  // Too deep to search: assume it does; the copy cuts it off there.
+  if (depth > MAX_DEPTH) return true;
   if (value instanceof Error) {
     if (value.message.includes(apiKey) || (value.stack ?? "").includes(apiKey)) return true;
     if (containsKey(value.cause, apiKey, depth + 1)) return true;
@@ -78,4 +80,17 @@ function copyError(error: Error, apiKey: string, depth: number): Error {
   if (error.stack !== undefined) hidden("stack", redactString(error.stack, apiKey));
   if (error.cause !== undefined) hidden("cause", copyRedacted(error.cause, apiKey, depth + 1));
   return copy;
+}
+
+/**
+ * For text cut at a length (the start of a body kept for a message): the key redacted, and a
+ * key cut in half at the end dropped too, since its first half no longer matches the key.
+ */
+export function redactTruncated(text: string, apiKey: string | undefined): string {
+  if (apiKey === undefined || apiKey === "") return text;
+  const redacted = redactString(text, apiKey);
+  for (let length = Math.min(apiKey.length - 1, redacted.length); length > 0; length--) {
+    if (redacted.endsWith(apiKey.slice(0, length))) return redacted.slice(0, -length);
+  }
+  return redacted;
 }

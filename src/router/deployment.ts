@@ -45,7 +45,7 @@ export interface Deployment {
  * the first 8 hex digits of a SHA-256 of the key (when given): stable across processes, and
  * never the key itself.
  */
-export function deploymentId(params: DeploymentParams): string {
+function deploymentId(params: DeploymentParams): string {
   let id = params.model;
   if (params.apiBase !== undefined) id += `@${params.apiBase}`;
   if (params.apiKey !== undefined) {

@@ -26,13 +26,12 @@ export function fallbackGroups(
   options: ResolvedRouterOptions,
 ): readonly string[] {
   if (!canFallBack(error)) return [];
+  // Own keys only: a group may be called "constructor".
+  const of = (map: Readonly<Record<string, readonly string[]>>) =>
+    Object.hasOwn(map, group) ? (map[group] as readonly string[]) : [];
   let list: readonly string[];
-  if (error instanceof ContextWindowExceededError) {
-    list = options.contextWindowFallbacks[group] ?? [];
-  } else if (error instanceof ContentPolicyViolationError) {
-    list = options.contentPolicyFallbacks[group] ?? [];
-  } else {
-    list = [...(options.fallbacks[group] ?? []), ...options.defaultFallbacks];
-  }
+  if (error instanceof ContextWindowExceededError) list = of(options.contextWindowFallbacks);
+  else if (error instanceof ContentPolicyViolationError) list = of(options.contentPolicyFallbacks);
+  else list = [...of(options.fallbacks), ...options.defaultFallbacks];
   return [...new Set(list)].filter((name) => name !== group);
 }

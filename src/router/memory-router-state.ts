@@ -116,9 +116,12 @@ export class MemoryRouterState implements RouterState {
       }
       return;
     }
-    // The estimate was counted in the minute the call began; the tokens count in this one.
-    const counted = sameMinute ? outcome.estimatedTokens : 0;
-    counters.tokens = Math.max(0, counters.tokens + outcome.tokens - counted);
+    // The estimate was counted in the minute the call began; the tokens count in this one. With
+    // no usage reported (an image, a stream left early), the estimate stands.
+    if (outcome.tokens !== undefined) {
+      const counted = sameMinute ? outcome.estimatedTokens : 0;
+      counters.tokens = Math.max(0, counters.tokens + outcome.tokens - counted);
+    }
     if (outcome.latencyMs !== undefined) {
       counters.latencies.push(outcome.latencyMs);
       if (counters.latencies.length > RECENT_LATENCIES) counters.latencies.shift();

@@ -300,7 +300,8 @@ function checkFallbackMap(
     issue(path, 'must be an object of group -> fallback groups: { smart: ["fast"] }');
     return {};
   }
-  const map: Record<string, string[]> = {};
+  // No prototype: a group named "__proto__" or "constructor" is a key like any other.
+  const map: Record<string, string[]> = Object.create(null);
   for (const [group, list] of Object.entries(value)) {
     if (!groups.has(group)) {
       issue(`${path}.${group}`, `is no modelName of modelList (known: ${known.join(", ")})`);

@@ -39,9 +39,14 @@ export interface AcquireRequest {
 
 /** The deployment reserved for a call, or when one will be available. */
 export type AcquireResult =
-  | { readonly id: string }
   | {
-      readonly id: undefined /** Until the first candidate is available again. */;
+      readonly id: string;
+      /** What the state needs back in `release` (where the reservation was made); opaque. */
+      readonly ticket?: unknown;
+    }
+  | {
+      readonly id: undefined;
+      /** Until the first candidate is available again. */
       readonly retryAfterMs: number;
     };
 
@@ -49,14 +54,16 @@ export type AcquireResult =
 export interface CallOutcome {
   readonly modelName: string;
   readonly id: string;
+  /** The `ticket` `acquire` gave with this deployment. */
+  readonly ticket: unknown;
   /** When the deployment was acquired, and when the call ended. */
   readonly acquiredAt: number;
   readonly now: number;
   /** Whether a request was sent at all (a validation error sends none: the reservation is undone). */
   readonly sent: boolean;
   readonly estimatedTokens: number;
-  /** Tokens the call used (0 when unknown). */
-  readonly tokens: number;
+  /** Tokens the call used; undefined when unknown (no usage): the estimate then stands. */
+  readonly tokens: number | undefined;
   /** Time to the answer (or to the first chunk); undefined when it failed. */
   readonly latencyMs: number | undefined;
   /** Undefined when the call succeeded (or failed in a way that is not the deployment's fault). */

@@ -31,7 +31,7 @@ import type {
 import type { Deployment } from "./deployment.js";
 import { deploymentFailure } from "./deployment-failure.js";
 import { estimatePromptTokens } from "./estimate-tokens.js";
-import { fallbackGroups } from "./fallback-groups.js";
+import { canFallBack, fallbackGroups } from "./fallback-groups.js";
 import { routerOptionsFromLiteLLMConfig } from "./from-litellm-config.js";
 import { MemoryRouterState } from "./memory-router-state.js";
 import { type Routing, routedError } from "./routed-error.js";
@@ -45,6 +45,14 @@ import { orderDeployments } from "./routing-strategy.js";
 
 type Answer = ModelResponse | CompletionStream | EmbeddingResponse | ImageResponse;
 /** A call's parameters as the router handles them: whatever the call, a group name as `model`. */
+/** A deployment acquired for one call, until the call is released. */
+interface Reservation {
+  readonly deployment: Deployment;
+  readonly ticket: unknown;
+  readonly acquiredAt: number;
+  readonly estimatedTokens: number;
+}
+
 interface RoutedParams {
   readonly model: string;
   readonly signal?: AbortSignal | undefined;
@@ -185,7 +193,8 @@ export class Router {
         return await this.#runGroup(fallback, params, invoke, routing);
       } catch (error) {
         failure = error;
-        if (params.signal?.aborted || !(error instanceof LLMError)) break;
+        // A fallback's own failure may end the chain: an abort, a plain 400, a validation error.
+        if (params.signal?.aborted || !canFallBack(error)) break;
       }
     }
     throw routedError(failure, routing);
@@ -233,6 +242,12 @@ export class Router {
         );
       }
       const deployment = this.#byId.get(acquired.id) as Deployment;
+      const reservation: Reservation = {
+        deployment,
+        ticket: acquired.ticket,
+        acquiredAt: now,
+        estimatedTokens,
+      };
       routing.deployment = {
         id: deployment.id,
         modelName: group,
@@ -240,29 +255,23 @@ export class Router {
       };
       if (failed.has(deployment.id)) {
         // Only the same deployment is left: wait as a plain call would before its retry.
-        const delay = retryDelayMs(lastError, retry - 1);
+        const delay = retryDelayMs(lastError, retry - 1, { now, random: options.random() });
         if (delay === undefined) {
-          this.#release(deployment, now, estimatedTokens, { sent: false });
+          this.#release(reservation, { sent: false });
           throw lastError;
         }
         try {
           await sleep(delay, signal);
         } catch (reason) {
-          this.#release(deployment, now, estimatedTokens, { sent: false });
+          this.#release(reservation, { sent: false });
           throw reason;
         }
       }
       try {
-        return await this.#callDeployment(
-          deployment,
-          params,
-          invoke,
-          routing,
-          now,
-          estimatedTokens,
-        );
+        return await this.#callDeployment(reservation, params, invoke, routing);
       } catch (error) {
-        if (signal?.aborted || !(error instanceof LLMError)) throw error;
+        if (signal?.aborted) throw signal.reason;
+        if (!(error instanceof LLMError)) throw error;
         if (error instanceof BadRequestError && error.attempts === 0) throw error; // validation
         lastError = error;
         failed.add(deployment.id);
@@ -274,33 +283,33 @@ export class Router {
 
   /** One call to one deployment, with the outcome recorded (for a stream, when it ends). */
   async #callDeployment(
-    deployment: Deployment,
+    reservation: Reservation,
     params: RoutedParams,
     invoke: Invoke,
     routing: Routing,
-    acquiredAt: number,
-    estimatedTokens: number,
   ): Promise<Answer> {
-    const merged: Record<string, unknown> = {
-      ...deployment.params,
-      ...params,
-      model: deployment.params.model,
-      maxRetries: 0, // the router is the only retry loop
-    };
+    const { deployment } = reservation;
+    // The call's keys win over the deployment's, except where the call says `undefined`.
+    const merged: Record<string, unknown> = { ...deployment.params };
+    for (const [key, value] of Object.entries(params)) {
+      if (value !== undefined) merged[key] = value;
+    }
+    merged.model = deployment.params.model;
+    merged.maxRetries = 0; // the router is the only retry loop
     const startedAt = performance.now();
-    let streamed: { tokens: number; latencyMs: number } | undefined;
+    let streamed: { tokens: number | undefined; latencyMs: number } | undefined;
     const observer: StreamObserver | undefined =
       merged.stream === true
         ? {
             onChunk: (chunk: ModelResponseStream) => {
               if (chunk.usage != null && streamed !== undefined) {
-                streamed.tokens = chunk.usage.total_tokens ?? 0;
+                streamed.tokens = chunk.usage.total_tokens;
               }
             },
             onEnd: (error) =>
-              this.#release(deployment, acquiredAt, estimatedTokens, {
+              this.#release(reservation, {
                 sent: true,
-                tokens: streamed?.tokens ?? 0,
+                tokens: streamed?.tokens,
                 latencyMs: streamed?.latencyMs,
                 error,
               }),
@@ -310,10 +319,10 @@ export class Router {
     try {
       answer = await invoke(merged, observer);
     } catch (error) {
-      const attempts = error instanceof APIError ? error.attempts : 0;
-      routing.attempts += attempts;
-      this.#release(deployment, acquiredAt, estimatedTokens, {
-        sent: attempts > 0,
+      const unsent = error instanceof APIError && error.attempts === 0;
+      routing.attempts += error instanceof APIError ? error.attempts : 0;
+      this.#release(reservation, {
+        sent: !unsent,
         error: params.signal?.aborted ? undefined : error,
       });
       throw error;
@@ -326,12 +335,12 @@ export class Router {
       fallbacks: [...routing.fallbacks],
     });
     if (answer instanceof CompletionStream) {
-      streamed = { tokens: 0, latencyMs: hidden.responseMs };
+      streamed = { tokens: undefined, latencyMs: hidden.responseMs };
     } else {
       const usage = (answer as { usage?: { total_tokens?: number } }).usage;
-      this.#release(deployment, acquiredAt, estimatedTokens, {
+      this.#release(reservation, {
         sent: true,
-        tokens: usage?.total_tokens ?? 0,
+        tokens: usage?.total_tokens,
         latencyMs: performance.now() - startedAt,
       });
     }
@@ -339,10 +348,13 @@ export class Router {
   }
 
   #release(
-    deployment: Deployment,
-    acquiredAt: number,
-    estimatedTokens: number,
-    end: { sent: boolean; tokens?: number; latencyMs?: number | undefined; error?: unknown },
+    { deployment, ticket, acquiredAt, estimatedTokens }: Reservation,
+    end: {
+      sent: boolean;
+      tokens?: number | undefined;
+      latencyMs?: number | undefined;
+      error?: unknown;
+    },
   ): void {
     const now = this.#options.now();
     const groupSize = (this.#options.groups.get(deployment.modelName) ?? []).length;
@@ -353,11 +365,12 @@ export class Router {
     const outcome: CallOutcome = {
       modelName: deployment.modelName,
       id: deployment.id,
+      ticket,
       acquiredAt,
       now,
       sent: end.sent,
       estimatedTokens,
-      tokens: end.tokens ?? 0,
+      tokens: end.tokens,
       latencyMs: failure === undefined && end.error === undefined ? end.latencyMs : undefined,
       failure,
     };

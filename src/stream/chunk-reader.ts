@@ -13,6 +13,7 @@ import {
   createInvalidEventError,
 } from "../errors/create-error.js";
 import type { APIError } from "../errors/errors.js";
+import { redactTruncated } from "../errors/redact.js";
 import { type Attempt, MAX_TIMER_MS, toAttemptError } from "../http/attempt.js";
 import type { ResolvedCall } from "../http/resolved-call.js";
 import type { HttpResponse } from "../http/transport/transport.js";
@@ -219,7 +220,7 @@ export class ChunkReader implements ChunkSource {
         this.#attempt.context,
         response.status,
         response.headers,
-        this.#start,
+        redactTruncated(this.#start, this.#attempt.context.apiKey),
         "a stream of server-sent events",
       ),
     );

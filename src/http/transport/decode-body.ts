@@ -47,18 +47,23 @@ async function* decodeChunks(
   codings: readonly Coding[],
   source: AsyncIterable<Uint8Array>,
 ): AsyncGenerator<Uint8Array> {
-  const { Readable } = await import("node:stream");
-  let stream: NodeJS.ReadableStream = Readable.from(source, { objectMode: false });
-  for (const coding of [...codings].reverse()) {
-    const decoder =
+  const { Readable, pipeline } = await import("node:stream");
+  const decoders = [...codings]
+    .reverse()
+    .map((coding) =>
       coding === "gzip"
         ? zlib.createGunzip()
         : coding === "br"
           ? zlib.createBrotliDecompress()
-          : zlib.createUnzip();
-    stream = stream.pipe(decoder);
-  }
-  for await (const chunk of stream) yield chunk as Buffer;
+          : zlib.createUnzip(),
+    );
+  // pipeline, not pipe: the source's failure (an abort, a timeout, a reset) must reach the
+  // decoder, or the loop below would wait forever and the error would go unhandled.
+  const decoded: NodeJS.ReadableStream = pipeline(
+    [Readable.from(source, { objectMode: false }), ...decoders],
+    () => {},
+  ) as NodeJS.ReadWriteStream;
+  for await (const chunk of decoded) yield chunk as Buffer;
 }
 
 /**

@@ -13,7 +13,7 @@ import {
   type Transport,
 } from "./transport.js";
 
-/** A promise that rejects when `abort` does; made once per request, raced with each wait. */
+/** A promise that rejects when `abort` does: raced once, with the caller's `fetch` itself. */
 function whenAborted(abort: AbortHandle): Promise<never> {
   const aborted = new Promise<never>((_, reject) => {
     if (abort.aborted) reject(abortError());
@@ -23,20 +23,31 @@ function whenAborted(abort: AbortHandle): Promise<never> {
   return aborted;
 }
 
-/** Reads a web `ReadableStream` chunk by chunk, giving up (and cancelling it) on abort. */
+/**
+ * Reads a web `ReadableStream` chunk by chunk. An abort cancels the reader, which settles a read
+ * under way at once whatever the stream's source does (WHATWG streams: a cancelled reader's
+ * pending reads resolve), and the loop then throws. No race per read: a handler left on a
+ * long-lived promise per chunk would keep every chunk in memory.
+ */
 async function* readStream(
   stream: ReadableStream<Uint8Array>,
-  aborted: Promise<never>,
+  abort: AbortHandle,
 ): AsyncGenerator<Uint8Array> {
   const reader = stream.getReader();
+  const cancel = () => {
+    reader.cancel().catch(() => {});
+  };
+  if (abort.aborted) cancel();
+  else abort.onAbort(cancel);
   try {
     while (true) {
-      const { done, value } = await Promise.race([reader.read(), aborted]);
+      const { done, value } = await reader.read();
+      if (abort.aborted) throw abortError();
       if (done) return;
       yield value;
     }
   } finally {
-    reader.cancel().catch(() => {});
+    cancel();
   }
 }
 
@@ -44,7 +55,7 @@ async function readText(
   stream: ReadableStream<Uint8Array> | null,
   declaredLength: string | undefined,
   maxBytes: number,
-  aborted: Promise<never>,
+  abort: AbortHandle,
 ): Promise<string> {
   if (stream === null) return "";
   if (Number(declaredLength) > maxBytes) {
@@ -53,7 +64,7 @@ async function readText(
   }
   const chunks: Uint8Array[] = [];
   let length = 0;
-  for await (const chunk of readStream(stream, aborted)) {
+  for await (const chunk of readStream(stream, abort)) {
     length += chunk.length;
     if (length > maxBytes) throw new ResponseTooLargeError(maxBytes); // readStream cancels
     chunks.push(chunk);
@@ -73,7 +84,15 @@ export function createFetchTransport(fetchFunction: FetchFunction): Transport {
       signal: request.abort.toAbortSignal(),
     };
     if (request.body !== undefined) init.body = request.body;
-    const response = await Promise.race([fetchFunction(request.url, init), aborted]);
+    const answer = fetchFunction(request.url, init);
+    // An answer that comes after the abort is not wanted: its body is cancelled.
+    answer.then(
+      (late) => {
+        if (request.abort.aborted) late.body?.cancel().catch(() => {});
+      },
+      () => {},
+    );
+    const response = await Promise.race([answer, aborted]);
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => {
       headers[name] = value;
@@ -87,7 +106,9 @@ export function createFetchTransport(fetchFunction: FetchFunction): Transport {
       status: response.status,
       headers,
       body:
-        stream === null ? emptyBody : { [Symbol.asyncIterator]: () => readStream(stream, aborted) },
+        stream === null
+          ? emptyBody
+          : { [Symbol.asyncIterator]: () => readStream(stream, request.abort) },
       // A fetch has decoded any content-encoding already: the length it declared is the
       // compressed one, so it is no reason to stop before reading.
       text: (maxBytes) =>
@@ -95,7 +116,7 @@ export function createFetchTransport(fetchFunction: FetchFunction): Transport {
           stream,
           headers["content-encoding"] ? undefined : headers["content-length"],
           maxBytes,
-          aborted,
+          request.abort,
         ),
       close,
     };
