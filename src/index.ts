@@ -41,6 +41,7 @@ export type {
 } from "./providers/provider.js";
 export { getProvider, listProviders, registerProvider } from "./providers/registry.js";
 export type { DeploymentConfig, DeploymentParams } from "./router/deployment.js";
+export type { RedisClientLike } from "./router/redis-link.js";
 export { Router } from "./router/router.js";
 export type { RouterOptions } from "./router/router-options.js";
 export type { Cooldown } from "./router/router-state.js";

@@ -21,6 +21,11 @@ export interface RedisLink {
   readonly ready: boolean;
   /** Why the link can never work (node-redis is not installed); undefined otherwise. */
   readonly fatal: unknown;
+  /**
+   * Resolves when the first connection attempt has an outcome: ready, or failed (at once for a
+   * client that is already connected).
+   */
+  readonly firstReady: Promise<void>;
   /** Sends `args` to the node that holds `key`. */
   send(key: string, args: string[]): Promise<unknown>;
   /** Ends the connection if llmux made it; leaves a caller's client open. */
@@ -44,6 +49,7 @@ export function linkToClient(client: RedisClientLike): RedisLink {
       return client.isReady;
     },
     fatal: undefined,
+    firstReady: Promise.resolve(),
     send,
     close: async () => {},
   };
@@ -58,6 +64,10 @@ export function linkToUrl(url: string, onError: (error: unknown) => void): Redis
   let client: { close(): Promise<void>; destroy(): void; isOpen: boolean } | undefined;
   let closed = false;
   let fatal: unknown;
+  let onReady: () => void = () => {};
+  const firstReady = new Promise<void>((resolve) => {
+    onReady = resolve;
+  });
   const loading = loadRedis().then(({ createClient }) => {
     if (closed) return;
     const made = createClient({
@@ -68,13 +78,18 @@ export function linkToUrl(url: string, onError: (error: unknown) => void): Redis
         reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2_000),
       },
     });
-    made.on("error", onError);
+    made.on("error", (error: unknown) => {
+      onReady(); // refused: no use waiting for it
+      onError(error);
+    });
+    made.once("ready", onReady);
     made.connect().catch(onError);
     client = made;
     link = linkToClient(made as unknown as RedisClientLike);
   });
   loading.catch((error: unknown) => {
     fatal = error;
+    onReady();
   });
   return {
     get ready() {
@@ -83,6 +98,7 @@ export function linkToUrl(url: string, onError: (error: unknown) => void): Redis
     get fatal() {
       return fatal;
     },
+    firstReady,
     send: async (key, args) => {
       await loading;
       if (link === undefined) throw new Error("the Redis client is closed");

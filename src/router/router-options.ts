@@ -6,6 +6,7 @@ import { BadRequestError, type ValidationIssue } from "../errors/errors.js";
 import { parseModel } from "../params/parse-model.js";
 import { suggestKey } from "../params/validate-params.js";
 import { type Deployment, type DeploymentConfig, toDeployment } from "./deployment.js";
+import type { RedisClientLike } from "./redis-link.js";
 import { ROUTING_STRATEGIES, type RoutingStrategy } from "./routing-strategy.js";
 
 /** Options of `new Router()`. */
@@ -44,6 +45,15 @@ export interface RouterOptions {
    */
   cooldownTime?: number | undefined;
   /**
+   * Shares the router's state (cooldowns, per-minute counts, requests in flight, latencies)
+   * between processes: a Redis URL (`redis://...`, `rediss://...`), or a node-redis client or
+   * cluster client you made (`createClient()` / `createCluster()`, connected; it stays yours).
+   * Without it, the state lives in this process. Needs the `redis` package when given a URL.
+   */
+  redis?: string | RedisClientLike | undefined;
+  /** Put after `llmux:` in every key, to keep apps that share a Redis apart. */
+  redisKeyPrefix?: string | undefined;
+  /**
    * The random source of `simple-shuffle` and of ties between equal deployments; give a seeded
    * one for reproducible routing.
    * @default Math.random
@@ -70,6 +80,9 @@ export interface ResolvedRouterOptions {
   readonly cooldownTime: number;
   readonly random: () => number;
   readonly now: () => number;
+  readonly redis: string | RedisClientLike | undefined;
+  /** `llmux:` and the caller's `redisKeyPrefix`, ready to put before a key. */
+  readonly redisKeyPrefix: string;
 }
 
 const OPTION_KEYS = [
@@ -84,6 +97,8 @@ const OPTION_KEYS = [
   "cooldownTime",
   "random",
   "now",
+  "redis",
+  "redisKeyPrefix",
 ];
 const DEPLOYMENT_KEYS = ["modelName", "params", "id", "rpm", "tpm", "weight"];
 /** LiteLLM's names, for the hint. */
@@ -159,6 +174,27 @@ export function resolveRouterOptions(options: RouterOptions): ResolvedRouterOpti
   if (typeof cooldownTime !== "number" || !Number.isFinite(cooldownTime) || cooldownTime < 0) {
     issue("cooldownTime", `must be a number of milliseconds from 0, not ${String(cooldownTime)}`);
   }
+  const redis = options.redis;
+  if (typeof redis === "string") {
+    if (!/^rediss?:\/\//.test(redis)) {
+      issue(
+        "redis",
+        'must be a Redis URL ("redis://host:6379" or "rediss://...") or a node-redis client',
+      );
+    }
+  } else if (
+    redis !== undefined &&
+    (!isRecord(redis) || typeof (redis as { sendCommand?: unknown }).sendCommand !== "function")
+  ) {
+    issue(
+      "redis",
+      "must be a Redis URL or a node-redis client (createClient() or createCluster())",
+    );
+  }
+  const keyPrefix = options.redisKeyPrefix;
+  if (keyPrefix !== undefined && (typeof keyPrefix !== "string" || /[{}\s]/.test(keyPrefix))) {
+    issue("redisKeyPrefix", "must be a string without braces or spaces");
+  }
   for (const key of ["random", "now"] as const) {
     if (options[key] !== undefined && typeof options[key] !== "function") {
       issue(key, "must be a function");
@@ -201,6 +237,8 @@ export function resolveRouterOptions(options: RouterOptions): ResolvedRouterOpti
     cooldownTime,
     random: options.random ?? Math.random,
     now: options.now ?? Date.now,
+    redis,
+    redisKeyPrefix: keyPrefix === undefined || keyPrefix === "" ? "llmux:" : `llmux:${keyPrefix}:`,
   };
 }
 

@@ -34,6 +34,8 @@ import { estimatePromptTokens } from "./estimate-tokens.js";
 import { canFallBack, fallbackGroups } from "./fallback-groups.js";
 import { routerOptionsFromLiteLLMConfig } from "./from-litellm-config.js";
 import { MemoryRouterState } from "./memory-router-state.js";
+import { linkToClient, linkToUrl } from "./redis-link.js";
+import { RedisRouterState } from "./redis-router-state.js";
 import { type Routing, routedError } from "./routed-error.js";
 import {
   type ResolvedRouterOptions,
@@ -94,7 +96,7 @@ export class Router {
   /** @throws {BadRequestError} for invalid options, naming each by its path. */
   constructor(options: RouterOptions) {
     this.#options = resolveRouterOptions(options);
-    this.#state = new MemoryRouterState(this.#options);
+    this.#state = createState(this.#options);
     this.#byId = new Map(
       this.#options.deployments.map((deployment) => [deployment.id, deployment]),
     );
@@ -376,4 +378,17 @@ export class Router {
     };
     this.#state.release(outcome);
   }
+}
+
+/** The state in this process, or shared on Redis when the options give one. */
+function createState(options: ResolvedRouterOptions): RouterState {
+  const { redis } = options;
+  if (redis === undefined) return new MemoryRouterState(options);
+  let state: RedisRouterState | undefined;
+  const link =
+    typeof redis === "string"
+      ? linkToUrl(redis, (error) => state?.markDown(error))
+      : linkToClient(redis);
+  state = new RedisRouterState(link, options.redisKeyPrefix, options, [...options.groups.keys()]);
+  return state;
 }
