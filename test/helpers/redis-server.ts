@@ -228,6 +228,8 @@ async function launch(
       appendonly: "no",
       "protected-mode": "no",
       daemonize: "no",
+      // Tests stall the server with DEBUG SLEEP; only from this machine.
+      "enable-debug-command": "local",
       dir: directory,
       ...(await extraSettings(port, directory)),
     };

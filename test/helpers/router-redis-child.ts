@@ -1,0 +1,31 @@
+/**
+ * A second process sharing a Router's state on Redis: makes `calls` concurrent calls to group
+ * "g" through a Router like the test's, and prints how many succeeded and how many found no
+ * deployment, as JSON. Usage: node --import tsx router-redis-child.ts <redis url> <apiBase> <calls> <prefix>
+ */
+import { NoDeploymentAvailableError, Router } from "../../src/index.js";
+
+const [redis, apiBase, calls, redisKeyPrefix] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+];
+const router = new Router({
+  redis,
+  redisKeyPrefix,
+  modelList: [
+    { modelName: "g", id: "a", params: { model: "openai_compatible/m", apiBase }, rpm: 10 },
+  ],
+});
+const results = await Promise.allSettled(
+  Array.from({ length: Number(calls) }, () =>
+    router.completion({ model: "g", messages: [{ role: "user", content: "Hi" }] }),
+  ),
+);
+const ok = results.filter((result) => result.status === "fulfilled").length;
+const limited = results.filter(
+  (result) => result.status === "rejected" && result.reason instanceof NoDeploymentAvailableError,
+).length;
+await router.close();
+process.stdout.write(`${JSON.stringify({ ok, limited })}\n`);
