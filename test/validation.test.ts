@@ -1,5 +1,7 @@
 import { assert, describe, expect, it } from "vitest";
 import { BadRequestError, completion, embedding } from "../src/index.js";
+import { loadSchemas } from "../src/params/load-schemas.js";
+import { validateParams } from "../src/params/validate-params.js";
 import { useTestServer } from "./helpers/server.js";
 
 const server = useTestServer();
@@ -154,8 +156,7 @@ describe("invalid parameters fail before any request, naming the field and the f
 describe("the fast validity check agrees with the full strict parse", () => {
   it("on random parameter objects", async () => {
     const fc = (await import("fast-check")).default;
-    const { completionParamsSchema } = await import("../src/params/schemas.js");
-    const { validateParams } = await import("../src/params/validate-params.js");
+    const { completionParamsSchema } = await loadSchemas();
     const values = fc.oneof(
       fc.constantFrom(
         undefined,
@@ -202,15 +203,15 @@ describe("the fast validity check agrees with the full strict parse", () => {
       "maxTokens",
       "whatever",
     );
-    fc.assert(
-      fc.property(fc.dictionary(keys, values), fc.boolean(), (extra, withBase) => {
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(keys, values), fc.boolean(), async (extra, withBase) => {
         const params = withBase
           ? { model: "cometapi/gpt-5", messages: [{ role: "user", content: "Hi" }], ...extra }
           : extra;
         const expected = completionParamsSchema.safeParse(params).success;
         let actual = true;
         try {
-          validateParams(completionParamsSchema, params, "completion");
+          await validateParams("completion", params);
         } catch (error) {
           expect(error).toBeInstanceOf(BadRequestError);
           actual = false;

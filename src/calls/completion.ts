@@ -4,7 +4,7 @@
  */
 import { prepareRequest } from "../http/prepare-request.js";
 import { parseModel } from "../params/parse-model.js";
-import { type CompletionParams, completionParamsSchema } from "../params/schemas.js";
+import type { CompletionParams } from "../params/schemas.js";
 import { validateParams } from "../params/validate-params.js";
 import { CompletionStream } from "../stream/completion-stream.js";
 import { openStream } from "../stream/open-stream.js";
@@ -66,7 +66,7 @@ export async function runCompletion(
 ): Promise<ModelResponse | CompletionStream> {
   const mock = params?.mockResponse;
   if (mock !== undefined) return mockCompletion(params, mock, observer);
-  const call = prepareCall(completionParamsSchema, "completion", params);
+  const call = await prepareCall("completion", params);
   const body = buildBody(params, call.model);
   if (params.stream === true) {
     if (body.stream_options == null) body.stream_options = { include_usage: true };
@@ -83,7 +83,7 @@ async function mockCompletion(
   mock: string | Error,
   observer: StreamObserver | undefined,
 ): Promise<ModelResponse | CompletionStream> {
-  validateParams(completionParamsSchema, params, "completion");
+  await validateParams("completion", params);
   const { adapter, model } = parseModel(params.model);
   params.signal?.throwIfAborted();
   if (mock instanceof Error) throw mock;

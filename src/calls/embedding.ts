@@ -1,5 +1,5 @@
 /** `embedding()`: OpenAI's `POST /embeddings` through any registered provider. */
-import { type EmbeddingParams, embeddingParamsSchema } from "../params/schemas.js";
+import type { EmbeddingParams } from "../params/schemas.js";
 import type { EmbeddingResponse } from "../types.js";
 import { buildBody } from "./build-body.js";
 import { prepareCall } from "./prepare-call.js";
@@ -14,7 +14,7 @@ import { hasDataArray, sendJson } from "./send-json.js";
  * console.log(data[0]?.embedding.length);
  */
 export async function embedding(params: EmbeddingParams): Promise<EmbeddingResponse> {
-  const call = prepareCall(embeddingParamsSchema, "embedding", params);
+  const call = await prepareCall("embedding", params);
   const body = buildBody(params, call.model);
   return (await sendJson(
     call,

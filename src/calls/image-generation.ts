@@ -1,5 +1,5 @@
 /** `imageGeneration()`: OpenAI's `POST /images/generations` through any registered provider. */
-import { type ImageGenerationParams, imageGenerationParamsSchema } from "../params/schemas.js";
+import type { ImageGenerationParams } from "../params/schemas.js";
 import type { ImageResponse } from "../types.js";
 import { buildBody } from "./build-body.js";
 import { prepareCall } from "./prepare-call.js";
@@ -14,7 +14,7 @@ import { hasDataArray, sendJson } from "./send-json.js";
  * console.log(image.data[0]?.url);
  */
 export async function imageGeneration(params: ImageGenerationParams): Promise<ImageResponse> {
-  const call = prepareCall(imageGenerationParamsSchema, "imageGeneration", params);
+  const call = await prepareCall("imageGeneration", params);
   const body = buildBody(params, call.model);
   return (await sendJson(call, "images", body, hasDataArray, "an image list")) as ImageResponse;
 }

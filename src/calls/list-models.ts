@@ -1,6 +1,6 @@
 /** `listModels()`: the models a provider offers, from its `GET /models`. */
 import { resolveProvider } from "../params/parse-model.js";
-import { type ListModelsParams, listModelsParamsSchema } from "../params/schemas.js";
+import type { ListModelsParams } from "../params/schemas.js";
 import { validateParams } from "../params/validate-params.js";
 import type { ModelObject } from "../types.js";
 import { resolveCall } from "./prepare-call.js";
@@ -15,7 +15,7 @@ import { hasDataArray, sendJson } from "./send-json.js";
  * console.log(models.map((model) => model.id));
  */
 export async function listModels(params: ListModelsParams): Promise<ModelObject[]> {
-  validateParams(listModelsParamsSchema, params, "listModels");
+  await validateParams("listModels", params);
   const adapter = resolveProvider(params.provider);
   const call = resolveCall(adapter, "", params);
   const response = await sendJson(call, "models", undefined, hasDataArray, "a model list");

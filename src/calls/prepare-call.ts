@@ -2,7 +2,6 @@
  * What every call does before its request: validate the parameters, parse the model, resolve the
  * key, base, headers, limits and transport. Everything here fails before any request is made.
  */
-import type { z } from "zod";
 import type { ResolvedCall } from "../http/resolved-call.js";
 import { selectTransport } from "../http/transport/select-transport.js";
 import { checkExtraHeaders } from "../params/check-headers.js";
@@ -14,7 +13,7 @@ import {
 import { parseModel } from "../params/parse-model.js";
 import { resolveApiBase } from "../params/resolve-api-base.js";
 import { resolveApiKey } from "../params/resolve-api-key.js";
-import type { ClientOptions } from "../params/schemas.js";
+import type { CallName, ClientOptions } from "../params/schemas.js";
 import { validateParams } from "../params/validate-params.js";
 import type { ProviderAdapter } from "../providers/provider.js";
 
@@ -43,13 +42,12 @@ export function resolveCall(
   };
 }
 
-/** Validates `params` against `schema` (for `name`'s messages), parses the model, resolves the call. */
-export function prepareCall(
-  schema: z.ZodObject,
-  name: string,
+/** Validates `params` for the call `name`, parses the model, resolves the call. */
+export async function prepareCall(
+  name: CallName,
   params: ClientOptions & { model: string },
-): ResolvedCall {
-  validateParams(schema, params, name);
+): Promise<ResolvedCall> {
+  await validateParams(name, params);
   const { adapter, model } = parseModel(params.model);
   return resolveCall(adapter, model, params);
 }

@@ -5,7 +5,14 @@
  */
 
 import type { Dispatcher } from "undici";
-import { z } from "zod";
+import type * as Zod from "zod";
+import { loadedZod } from "./load-zod.js";
+
+// Evaluated only through `loadSchemas()`, after zod is loaded, when `quickCheck()` is unsure of a
+// call: a call it accepts loads neither this module nor zod (~45 ms of a cold start; see
+// `load-zod.ts`). Everything else imports the types only. `quick-check.ts` describes the same
+// keys without zod: a key added here belongs there too (`test/quick-check.test.ts` fails until).
+const z = loadedZod();
 
 /** A fetch-compatible function: `(url, init) => Promise<Response>`. */
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
@@ -34,7 +41,7 @@ const byteCount = z.custom<number>(
   "must be a whole number of bytes from 1",
 );
 
-const loose = <Shape extends z.core.$ZodLooseShape>(shape: Shape) => z.looseObject(shape);
+const loose = <Shape extends Zod.core.$ZodLooseShape>(shape: Shape) => z.looseObject(shape);
 
 // ---------------------------------------------------------------------------------------------
 // Messages
@@ -118,7 +125,7 @@ export const messageSchema = z.discriminatedUnion("role", [
 ]);
 
 /** One OpenAI chat message: `{ role: "user", content: "Hi" }`. */
-export type Message = z.infer<typeof messageSchema>;
+export type Message = Zod.infer<typeof messageSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Wire parameters of a chat completion
@@ -233,7 +240,7 @@ export const completionParamsSchema = z.strictObject({
   mockResponse: mockResponseSchema,
 });
 
-type InferredCompletionParams = z.input<typeof completionParamsSchema>;
+type InferredCompletionParams = Zod.input<typeof completionParamsSchema>;
 
 /** Client options every call accepts. TSDoc for each is on {@link CompletionParams}. */
 export interface ClientOptions {
@@ -458,3 +465,14 @@ export interface ListModelsParams extends ClientOptions {
   /** A provider prefix, without the `/`. @example "cometapi" */
   provider: string;
 }
+
+/** The schema of each call's parameters, by the call's name (as in its messages). */
+export const paramsSchemas = {
+  completion: completionParamsSchema,
+  embedding: embeddingParamsSchema,
+  imageGeneration: imageGenerationParamsSchema,
+  listModels: listModelsParamsSchema,
+};
+
+/** A call whose parameters are validated: `"completion"`, `"embedding"`, ... */
+export type CallName = keyof typeof paramsSchemas;

@@ -1,9 +1,13 @@
 /**
- * Runs a call's parameters through its strict schema, and turns what zod finds into one
- * `BadRequestError` whose message names every offending field by path and says the fix.
+ * Checks a call's parameters: by `quickCheck()` when it is sure, else through the call's strict
+ * schema (zod, loaded then), turning what zod finds into one `BadRequestError` whose message names
+ * every offending field by path and says the fix.
  */
 import type { z } from "zod";
 import { BadRequestError, type ValidationIssue } from "../errors/errors.js";
+import { loadSchemas } from "./load-schemas.js";
+import { quickCheck } from "./quick-check.js";
+import type { CallName } from "./schemas.js";
 
 /** Known near misses that a spelling rule below would not find. */
 const ALIASES: Record<string, string> = {
@@ -258,20 +262,38 @@ function passes(schema: z.ZodObject, params: Record<string, unknown>): boolean {
   return true;
 }
 
-/** Checks `params` against `schema`, or throws a `BadRequestError` naming each field and the fix. */
-export function validateParams(schema: z.ZodObject, params: unknown, callName: string): void {
-  if (params === null || typeof params !== "object" || Array.isArray(params)) {
+/**
+ * Checks `params` for `callName()`, or rejects with a `BadRequestError` naming each field and the
+ * fix. Parameters the quick check is sure of cost no zod (nor its import: ~45 ms of a cold start,
+ * see `load-zod.ts`); the others go through the schema, with the same verdict and messages.
+ */
+export async function validateParams(callName: CallName, params: unknown): Promise<void> {
+  if (!isParamsObject(params)) {
     throw new BadRequestError(
       `llmux: ${callName}() takes one object of parameters, got ${typeName(params)}.`,
       { issues: [{ path: "", message: "must be an object" }] },
     );
   }
-  if (passes(schema, params as Record<string, unknown>)) return;
+  if (quickCheck(callName, params)) return;
+  const { paramsSchemas } = await loadSchemas();
+  validateWithSchema(paramsSchemas[callName], params, callName);
+}
+
+const isParamsObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** Checks `params` against `schema`, or throws a `BadRequestError` naming each field and the fix. */
+function validateWithSchema(
+  schema: z.ZodObject,
+  params: Record<string, unknown>,
+  callName: string,
+): void {
+  if (passes(schema, params)) return;
   const result = schema.safeParse(params);
   if (result.success) return;
   const knownKeys = Object.keys(schema.shape);
   const issues = result.error.issues.flatMap((issue) => describeIssue(issue, params, knownKeys));
-  const model = (params as { model?: unknown }).model;
+  const model = params.model;
   const subject = typeof model === "string" && model !== "" ? ` for ${model}` : "";
   const lines = issues.map(
     (issue) => `${issue.path === "" ? "(parameters)" : issue.path} ${issue.message}`,
