@@ -57,11 +57,13 @@ const scenarios = {
 const scenario = scenarios[scenarioName];
 if (!scenario) throw new Error(`unknown scenario ${scenarioName}`);
 await scenario.warmup();
+await client.beforeRun?.();
 const cpuBefore = process.cpuUsage();
 const wallBefore = performance.now();
 const ops = await scenario.run();
 const wallMs = performance.now() - wallBefore;
 const cpu = process.cpuUsage(cpuBefore);
+const report = (await client.afterRun?.(ops)) ?? {};
 await client.close();
 process.stdout.write(
   `${JSON.stringify({
@@ -72,6 +74,7 @@ process.stdout.write(
     cpuUsPerOp: (cpu.user + cpu.system) / ops,
     wallMs,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
+    ...report,
   })}\n`,
 );
 process.exit(0);

@@ -2,7 +2,8 @@
 // the Vercel AI SDK, on a local server in its own process. Each measurement is a new client
 // process; runs are interleaved across clients; the table shows medians and ratios to the floor.
 // Options: --reps N (default 3; 0 runs only the cold starts), --clients raw,llmux,... ,
-// --scenarios sequential,... , --cold-runs N (default 21), --no-cold
+// --scenarios sequential,... , --cold-runs N (default 21), --no-cold. The router-redis client
+// needs redis-server (Debian's package): run.mjs starts one on a free port for it.
 import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -18,7 +19,7 @@ const option = (name, fallback) => {
   return index === -1 ? fallback : args[index + 1];
 };
 const reps = Number(option("reps", "3"));
-const clients = option("clients", "raw,llmux,openai,ai").split(",");
+const clients = option("clients", "raw,llmux,router,router-redis,openai,ai").split(",");
 const scenarios =
   reps > 0 ? option("scenarios", "sequential,concurrent,one-stream,many-streams").split(",") : [];
 const coldRuns = args.includes("--no-cold") ? 0 : Number(option("cold-runs", "21"));
@@ -32,6 +33,39 @@ const median = (values) => {
 const server = spawn(process.execPath, [join(here, "server.mjs")], {
   stdio: ["ignore", "pipe", "inherit"],
 });
+
+/** A redis-server of the bench's own, for the router-redis client; none when not installed. */
+async function startRedis() {
+  const { createServer } = await import("node:net");
+  const probe = createServer();
+  await new Promise((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  const redis = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const failed = once(redis, "error");
+  let output = "";
+  for await (const chunk of redis.stdout) {
+    output += chunk;
+    if (output.includes("Ready to accept connections")) break;
+  }
+  redis.stdout.resume();
+  if (!output.includes("Ready to accept connections")) throw (await failed)[0];
+  process.env.BENCH_REDIS_URL = `redis://127.0.0.1:${port}`;
+  return redis;
+}
+let redisServer;
+if (clients.includes("router-redis")) {
+  try {
+    redisServer = await startRedis();
+  } catch {
+    console.error("redis-server is not installed: leaving out the router-redis client");
+    clients.splice(clients.indexOf("router-redis"), 1);
+  }
+}
 const [portLine] = await once(server.stdout, "data");
 const origin = `http://127.0.0.1:${String(portLine).trim()}`;
 
@@ -59,9 +93,13 @@ try {
   }
 
   const cold = [];
+  // The routers' cold start is llmux's plus a Router: not a row of its own.
+  const coldClients = clients.filter((client) => !client.startsWith("router"));
   for (let index = 0; index < coldRuns; index++) {
     // Rotated like the scenarios, so that no client always runs first after the server starts.
-    const order = clients.map((_, offset) => clients[(offset + index) % clients.length]);
+    const order = coldClients.map(
+      (_, offset) => coldClients[(offset + index) % coldClients.length],
+    );
     for (const client of order) {
       const started = performance.now();
       await run(process.execPath, [join(here, "cold.mjs"), client, origin]);
@@ -106,17 +144,37 @@ try {
       `| ${scenario} | ${summary[scenario].map((cell) => cell.rss.toFixed(0)).join(" | ")} |`,
     );
   }
+  const routed = ["router", "router-redis"].filter((client) => clients.includes(client));
+  if (routed.length === 2) {
+    lines.push("");
+    lines.push(
+      "| Router state | CPU per call (sequential) | wall per call (sequential) | CPU per call (64 in flight) | Redis commands per call |",
+    );
+    lines.push("|---|---|---|---|---|");
+    const cell = (client, scenario, field) =>
+      median(
+        results
+          .filter((row) => row.client === client && row.scenario === scenario)
+          .map((row) => (field === "wall" ? (row.wallMs * 1000) / row.ops : row[field])),
+      );
+    for (const client of routed) {
+      const commands = cell(client, "sequential", "redisCommandsPerOp");
+      lines.push(
+        `| ${client === "router" ? "in process" : "on Redis"} | ${cell(client, "sequential", "cpuUsPerOp").toFixed(1)} us | ${cell(client, "sequential", "wall").toFixed(0)} us | ${cell(client, "concurrent", "cpuUsPerOp").toFixed(1)} us | ${Number.isFinite(commands) ? commands.toFixed(2) : "-"} |`,
+      );
+    }
+  }
   const coldLines = [];
   if (coldRuns > 0) {
-    const coldMs = clients.map((client) =>
+    const coldMs = coldClients.map((client) =>
       median(cold.filter((row) => row.client === client).map((row) => row.ms)),
     );
-    const openaiMs = coldMs[clients.indexOf("openai")];
+    const openaiMs = coldMs[coldClients.indexOf("openai")];
     coldLines.push("");
     coldLines.push(
-      `| cold start: new process, import + one completion (median of ${coldRuns}, Node ${process.version}) | ${clients.join(" | ")} |`,
+      `| cold start: new process, import + one completion (median of ${coldRuns}, Node ${process.version}) | ${coldClients.join(" | ")} |`,
     );
-    coldLines.push(`|---|${clients.map(() => "---").join("|")}|`);
+    coldLines.push(`|---|${coldClients.map(() => "---").join("|")}|`);
     coldLines.push(`| wall ms | ${coldMs.map((ms) => ms.toFixed(0)).join(" | ")} |`);
     if (openaiMs !== undefined)
       coldLines.push(
@@ -133,4 +191,5 @@ try {
   writeFileSync(join(here, "results", "latest.md"), `${table}\n`);
 } finally {
   server.kill("SIGTERM");
+  redisServer?.kill("SIGTERM");
 }

@@ -4,11 +4,10 @@
  * the cooldown, up to 60 s).
  */
 import { APIError, BadRequestError, LLMError } from "../errors/errors.js";
-import { serverDelayMs } from "../http/retry-delay.js";
+import { MAX_SERVER_DELAY_MS, serverDelayMs } from "../http/retry-delay.js";
 import type { CallOutcome } from "./router-state.js";
 
 const COOL_AT_ONCE = new Set([429, 401, 403, 404, 408]);
-const MAX_COOLDOWN_MS = 60_000;
 
 /**
  * The failure to record for `error`, or undefined when it is not the deployment's fault (a
@@ -23,9 +22,9 @@ export function deploymentFailure(
   if (!(error instanceof LLMError)) return undefined;
   const status = error instanceof APIError ? error.status : undefined;
   const reason = `${status === undefined ? "" : `${status} `}${error.name}`;
-  if (status !== undefined && COOL_AT_ONCE.has(status)) {
-    const asked = serverDelayMs((error as APIError).headers, now) ?? 0;
-    const cooldownMs = Math.max(cooldownTime, Math.min(asked, MAX_COOLDOWN_MS));
+  if (error instanceof APIError && status !== undefined && COOL_AT_ONCE.has(status)) {
+    const asked = serverDelayMs(error.headers, now) ?? 0;
+    const cooldownMs = Math.max(cooldownTime, Math.min(asked, MAX_SERVER_DELAY_MS));
     return { canCoolDown, cooldownMs, reason };
   }
   // Other 4xx: the request was wrong, wherever it went. A 409 is a conflict on the server's side.

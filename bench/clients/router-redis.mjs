@@ -1,0 +1,61 @@
+// llmux's Router with its state on a local Redis (BENCH_REDIS_URL, started by run.mjs): the
+// same three deployments as clients/router.mjs. Also counts the Redis commands per call
+// (INFO commandstats, reset before the measured run).
+import { createClient as createRedisClient } from "redis";
+import { Router } from "../../dist/index.js";
+
+export async function createClient(origin) {
+  const url = process.env.BENCH_REDIS_URL;
+  if (!url) throw new Error("router-redis needs BENCH_REDIS_URL (run.mjs starts a redis-server)");
+  const messages = [{ role: "user", content: "Hi" }];
+  const deployment = (id) => ({
+    modelName: "smart",
+    id,
+    params: { model: "cometapi/gpt-5", apiKey: "sk-bench", apiBase: `${origin}/v1` },
+  });
+  const router = new Router({
+    modelList: [deployment("a"), deployment("b"), deployment("c")],
+    redis: url,
+    redisKeyPrefix: `bench-${process.pid}`,
+  });
+  const stats = createRedisClient({ url });
+  stats.on("error", () => {});
+  await stats.connect();
+  const commandCalls = async () => {
+    const info = await stats.sendCommand(["INFO", "commandstats"]);
+    let calls = 0;
+    for (const match of String(info).matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)) {
+      if (!["info", "config"].includes(match[1])) calls += Number(match[2]);
+    }
+    return calls;
+  };
+  return {
+    async complete() {
+      const response = await router.completion({ model: "smart", messages });
+      return response.choices[0].message.content;
+    },
+    async stream(chunks) {
+      const stream = await router.completion({
+        model: "smart",
+        messages,
+        stream: true,
+        apiBase: `${origin}/chunks/${chunks}/v1`,
+      });
+      let count = 0;
+      for await (const chunk of stream) if (chunk.choices[0]?.delta.content) count++;
+      return count;
+    },
+    async beforeRun() {
+      await stats.sendCommand(["CONFIG", "RESETSTAT"]);
+    },
+    async afterRun(ops) {
+      // Let the releases nobody waits for land before counting.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return { redisCommandsPerOp: (await commandCalls()) / ops };
+    },
+    close: async () => {
+      await router.close();
+      await stats.close();
+    },
+  };
+}
