@@ -148,7 +148,7 @@ try {
   if (routed.length === 2) {
     lines.push("");
     lines.push(
-      "| Router state | CPU per call (sequential) | wall per call (sequential) | CPU per call (64 in flight) | Redis commands per call |",
+      "| Router state | CPU per call (sequential) | wall per call (sequential) | CPU per call (64 in flight) | Redis round trips per call |",
     );
     lines.push("|---|---|---|---|---|");
     const cell = (client, scenario, field) =>
@@ -158,7 +158,7 @@ try {
           .map((row) => (field === "wall" ? (row.wallMs * 1000) / row.ops : row[field])),
       );
     for (const client of routed) {
-      const commands = cell(client, "sequential", "redisCommandsPerOp");
+      const commands = cell(client, "sequential", "redisRoundTripsPerOp");
       lines.push(
         `| ${client === "router" ? "in process" : "on Redis"} | ${cell(client, "sequential", "cpuUsPerOp").toFixed(1)} us | ${cell(client, "sequential", "wall").toFixed(0)} us | ${cell(client, "concurrent", "cpuUsPerOp").toFixed(1)} us | ${Number.isFinite(commands) ? commands.toFixed(2) : "-"} |`,
       );

@@ -73,6 +73,9 @@ export function linkToUrl(url: string, onError: (error: unknown) => void): Redis
     const made = createClient({
       url,
       disableOfflineQueue: true,
+      // No per-command timer of node-redis's own (an AbortSignal.timeout per command, ~5 us):
+      // the router bounds the one command on a call's path itself.
+      commandOptions: { timeout: 0 },
       socket: {
         connectTimeout: 2_000,
         reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2_000),

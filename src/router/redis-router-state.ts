@@ -1,13 +1,14 @@
 /**
  * The Router's state shared on Redis, so that limits, cooldowns and load balancing hold across
- * processes and machines. One script run (`acquire`) on a call's path before its request, and one
- * (`release`) after it that no caller waits for. Redis down, slow or lost never fails or holds a
+ * processes and machines. One script run on a call's path, before its request: it records the
+ * group's calls that ended since (a release waits for the next call of its group, or at most
+ * `RELEASE_DELAY_MS`) and reserves a deployment. Redis down, slow or lost never fails or holds a
  * call: the state in this process takes over, with one warning per outage, until Redis answers
  * again.
  */
 import { MemoryRouterState } from "./memory-router-state.js";
 import type { RedisLink } from "./redis-link.js";
-import { ACQUIRE, RELEASE, type RedisScript } from "./redis-scripts.js";
+import { type RedisScript, STEP } from "./redis-scripts.js";
 import type {
   AcquireRequest,
   AcquireResult,
@@ -28,6 +29,12 @@ const REDIS_BUDGET_MS = 250;
 const FIRST_CONNECTION_BUDGET_MS = 1_000;
 /** While Redis is out, how often it is asked (in the background) whether it is back. */
 const PROBE_INTERVAL_MS = 500;
+/**
+ * How long a release may wait for the next call of its group to carry it: a release of its own
+ * is a second round trip (~55 us of client CPU with node-redis); other processes see a cooldown
+ * at most this much later.
+ */
+const RELEASE_DELAY_MS = 20;
 /** The ticket of a reservation made in this process while Redis was out. */
 const LOCAL = Symbol("local");
 
@@ -52,6 +59,9 @@ export class RedisRouterState implements RouterState {
   readonly #local: MemoryRouterState;
   /** The stats each deployment had at the last acquire: what the strategies read. */
   readonly #stats = new Map<string, DeploymentStats>();
+  /** Releases waiting to ride along with their group's next script run. */
+  readonly #pending = new Map<string, CallOutcome[]>();
+  #flushTimer: ReturnType<typeof setTimeout> | undefined;
   #down = false;
   /**
    * The calls made while the first connection is being set up wait for it, within the budget;
@@ -174,19 +184,17 @@ export class RedisRouterState implements RouterState {
     if (!this.#usable()) return this.#acquireLocally(request);
     const { modelName, candidates, estimatedTokens, now } = request;
     const keys = groupKeys(this.#prefix, modelName, now);
-    const args = [
-      String(now),
-      String((Math.floor(now / MINUTE_MS) + 1) * MINUTE_MS),
-      String(estimatedTokens),
-      String(candidates.length),
+    const carried = this.#takePending(modelName);
+    const reservation = [
+      now,
+      (Math.floor(now / MINUTE_MS) + 1) * MINUTE_MS,
+      estimatedTokens,
+      candidates.map(({ id, rpm, tpm }) => [id, rpm ?? -1, tpm ?? -1]),
     ];
-    for (const { id, rpm, tpm } of candidates) {
-      args.push(id, rpm === undefined ? "" : String(rpm), tpm === undefined ? "" : String(tpm));
-    }
     const running = this.#run(
-      ACQUIRE,
+      STEP,
       [keys.minute, keys.cooldowns, keys.inFlight, keys.latency],
-      args,
+      this.#input(carried, now, reservation),
     );
     let reply: unknown;
     try {
@@ -195,15 +203,15 @@ export class RedisRouterState implements RouterState {
       // Too slow or failed: go on here. A reservation Redis makes later is undone at once.
       running.then(
         (late) => {
-          const id = (late as string[] | undefined)?.[0];
-          if (id) this.#releaseInRedis(this.#unsent(modelName, id, now, estimatedTokens));
+          const id = parseReply(late).c;
+          if (id) this.#queueRelease(this.#unsent(modelName, id, now, estimatedTokens));
         },
         () => {},
       );
       this.markDown(error);
       return this.#acquireLocally(request);
     }
-    return this.#readAcquire(reply as string[], request);
+    return this.#readAcquire(parseReply(reply), request);
   }
 
   #acquireLocally(request: AcquireRequest): AcquireResult {
@@ -211,22 +219,21 @@ export class RedisRouterState implements RouterState {
     return acquired.id === undefined ? acquired : { id: acquired.id, ticket: LOCAL };
   }
 
-  #readAcquire(reply: readonly string[], request: AcquireRequest): AcquireResult {
-    const [chosen, availableAt] = reply;
+  #readAcquire(reply: StepReply, request: AcquireRequest): AcquireResult {
+    const stats = reply.s ?? [];
     request.candidates.forEach(({ id }, index) => {
-      const at = 2 + index * 5;
-      const latency = reply[at + 3];
-      const cooldownUntil = Number(reply[at + 4]);
+      const [inFlight = 0, requests = 0, tokens = 0, latency = -1, cooldownUntil = 0] =
+        stats[index] ?? [];
       this.#stats.set(id, {
-        inFlight: Number(reply[at]),
-        requestsThisMinute: Number(reply[at + 1]),
-        tokensThisMinute: Number(reply[at + 2]),
-        latencyMs: latency === "" || latency === undefined ? undefined : Number(latency),
+        inFlight,
+        requestsThisMinute: requests,
+        tokensThisMinute: tokens,
+        latencyMs: latency < 0 ? undefined : latency,
         cooldownUntil: cooldownUntil > request.now ? cooldownUntil : 0,
       });
     });
-    if (chosen !== undefined && chosen !== "") return { id: chosen };
-    const at = availableAt === undefined || availableAt === "" ? request.now : Number(availableAt);
+    if (reply.c) return { id: reply.c };
+    const at = reply.t ? reply.t : request.now;
     return { id: undefined, retryAfterMs: Math.max(0, at - request.now) };
   }
 
@@ -250,34 +257,63 @@ export class RedisRouterState implements RouterState {
       this.#local.release(outcome);
       return;
     }
-    this.#releaseInRedis(outcome);
+    this.#queueRelease(outcome);
   }
 
-  #releaseInRedis(outcome: CallOutcome): void {
-    const { now, failure } = outcome;
-    const keys = groupKeys(this.#prefix, outcome.modelName, now);
-    const sameMinute = Math.floor(outcome.acquiredAt / MINUTE_MS) === Math.floor(now / MINUTE_MS);
-    const args = [
-      outcome.id,
-      String(now),
-      outcome.sent ? "1" : "0",
-      sameMinute ? "1" : "0",
-      String(outcome.estimatedTokens),
-      outcome.tokens === undefined
-        ? String(sameMinute ? outcome.estimatedTokens : 0)
-        : String(outcome.tokens),
-      outcome.latencyMs === undefined ? "" : String(Math.round(outcome.latencyMs)),
-      failure === undefined ? "0" : "1",
-      failure?.canCoolDown ? "1" : "0",
-      String(failure?.cooldownMs ?? 0),
-      failure?.reason ?? "",
-      String(this.#rules.allowedFails),
-      String(this.#rules.cooldownTime),
-    ];
-    // Nobody waits for this: a failure is an outage like any other, and the next call sees it.
-    this.#run(RELEASE, [keys.minute, keys.cooldowns, keys.inFlight, keys.latency], args).catch(
-      (error: unknown) => this.markDown(error),
-    );
+  #queueRelease(outcome: CallOutcome): void {
+    const queue = this.#pending.get(outcome.modelName);
+    if (queue === undefined) this.#pending.set(outcome.modelName, [outcome]);
+    else queue.push(outcome);
+    // A failure is news for the other processes: it goes out at once.
+    if (outcome.failure !== undefined) queueMicrotask(() => this.#flush());
+    else this.#flushTimer ??= setTimeout(() => this.#flush(), RELEASE_DELAY_MS).unref();
+  }
+
+  #takePending(modelName: string): CallOutcome[] {
+    const queue = this.#pending.get(modelName);
+    if (queue === undefined) return [];
+    this.#pending.delete(modelName);
+    return queue;
+  }
+
+  /** Sends the releases no call has carried, one script run per group. Nobody waits for it. */
+  #flush(): void {
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    for (const modelName of [...this.#pending.keys()]) {
+      const carried = this.#takePending(modelName);
+      if (carried.length === 0) continue;
+      const now = Math.max(...carried.map((outcome) => outcome.now));
+      const keys = groupKeys(this.#prefix, modelName, now);
+      if (this.#down || !this.#link.ready) continue; // lost with the outage, as in-flight counts expire
+      const input = this.#input(carried, now, undefined);
+      this.#run(STEP, [keys.minute, keys.cooldowns, keys.inFlight, keys.latency], input).catch(
+        (error: unknown) => this.markDown(error),
+      );
+    }
+  }
+
+  /** The script's input (see `STEP`): the releases carried, and a reservation if any. */
+  #input(outcomes: readonly CallOutcome[], now: number, reservation: unknown): string[] {
+    const minute = Math.floor(now / MINUTE_MS);
+    const releases = outcomes.map((outcome) => {
+      const { failure } = outcome;
+      return [
+        outcome.id,
+        outcome.now,
+        outcome.sent ? 1 : 0,
+        Math.floor(outcome.acquiredAt / MINUTE_MS) === minute ? 1 : 0,
+        outcome.estimatedTokens,
+        outcome.tokens ?? -1,
+        outcome.latencyMs === undefined ? -1 : Math.round(outcome.latencyMs),
+        failure === undefined ? 0 : 1,
+        failure?.canCoolDown ? 1 : 0,
+        failure?.cooldownMs ?? 0,
+        failure?.reason ?? "",
+        this.#rules.cooldownTime,
+      ];
+    });
+    return [JSON.stringify({ f: this.#rules.allowedFails, r: releases, a: reservation })];
   }
 
   async cooldowns(now: number): Promise<Cooldown[]> {
@@ -304,6 +340,7 @@ export class RedisRouterState implements RouterState {
   }
 
   async close(): Promise<void> {
+    this.#flush();
     this.#closed = true;
     await this.#link.close();
   }
@@ -323,4 +360,20 @@ function hashEntries(reply: unknown): [string, string][] {
     return Object.entries(reply).map(([key, value]) => [key, String(value)]);
   }
   return [];
+}
+
+/** What a script run answers (see `STEP`). */
+interface StepReply {
+  c?: string;
+  t?: number;
+  s?: [number, number, number, number, number][];
+}
+
+function parseReply(reply: unknown): StepReply {
+  try {
+    const parsed: unknown = JSON.parse(String(reply));
+    return parsed !== null && typeof parsed === "object" ? (parsed as StepReply) : {};
+  } catch {
+    return {};
+  }
 }
