@@ -11,7 +11,10 @@ import {
   type ModelObject,
   type ModelResponse,
   type ModelResponseStream,
+  type NoDeploymentAvailableError,
   RateLimitError,
+  type RoutedDeployment,
+  Router,
   streamChunkBuilder,
 } from "../src/index.js";
 
@@ -75,5 +78,42 @@ describe("completion() types", () => {
       Promise<EmbeddingResponse>
     >();
     expectTypeOf(listModels({ provider: "cometapi" })).toEqualTypeOf<Promise<ModelObject[]>>();
+  });
+});
+
+describe("Router types", () => {
+  const router = new Router({
+    modelList: [{ modelName: "smart", params: { model: "cometapi/gpt-5", temperature: 0.2 } }],
+  });
+
+  it("has completion()'s overloads, with a group name as model", () => {
+    expectTypeOf(router.completion({ model: "smart", messages })).toEqualTypeOf<
+      Promise<ModelResponse>
+    >();
+    expectTypeOf(router.completion({ model: "smart", messages, stream: true })).toEqualTypeOf<
+      Promise<CompletionStream>
+    >();
+    expectTypeOf(router.acompletion({ model: "smart", messages, stream: true })).toEqualTypeOf<
+      Promise<CompletionStream>
+    >();
+    expectTypeOf(router.embedding({ model: "embed", input: "x" })).toEqualTypeOf<
+      Promise<EmbeddingResponse>
+    >();
+  });
+
+  it("says where an answer went", () => {
+    expectTypeOf<ModelResponse["_hidden_params"]["deployment"]>().toEqualTypeOf<
+      RoutedDeployment | undefined
+    >();
+    expectTypeOf<NoDeploymentAvailableError>().toMatchTypeOf<RateLimitError>();
+  });
+
+  it("rejects a deployment without a model, and messages in a deployment", () => {
+    // @ts-expect-error params.model is required
+    new Router({ modelList: [{ modelName: "x", params: {} }] });
+    new Router({
+      // @ts-expect-error messages belong to each call
+      modelList: [{ modelName: "x", params: { model: "openai/x", messages } }],
+    });
   });
 });
