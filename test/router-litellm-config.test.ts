@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
 import { BadRequestError, listProviders, Router } from "../src/index.js";
-import { routerOptionsFromLiteLLMConfig } from "../src/router/from-litellm-config.js";
+import { routerOptionsFromLiteLLMConfig } from "../src/router/litellm/from-litellm-config.js";
 import { chatCompletionBody } from "./helpers/fixtures.js";
 import { sendJson, useTestServer } from "./helpers/server.js";
 

@@ -32,7 +32,7 @@ import type { Deployment } from "./deployment.js";
 import { deploymentFailure } from "./deployment-failure.js";
 import { estimatePromptTokens } from "./estimate-tokens.js";
 import { canFallBack, fallbackGroups } from "./fallback-groups.js";
-import { routerOptionsFromLiteLLMConfig } from "./from-litellm-config.js";
+import { routerOptionsFromLiteLLMConfig } from "./litellm/from-litellm-config.js";
 import { MemoryRouterState } from "./memory-router-state.js";
 import { linkToClient, linkToUrl } from "./redis-link.js";
 import { RedisRouterState } from "./redis-router-state.js";
