@@ -188,27 +188,25 @@ describe("settings", () => {
     });
   });
 
-  it("warns once, without the password, that Redis settings are not used yet", () => {
-    const warn = vi.spyOn(process, "emitWarning").mockImplementation(() => {});
-    const options = routerOptionsFromLiteLLMConfig(
+  it("Redis settings become the router's redis URL (host, port, password; or redis_url)", () => {
+    const fromParts = routerOptionsFromLiteLLMConfig(
       configWith({
         router_settings: {
           redis_host: "redis.internal",
-          redis_port: 6379,
-          redis_password: "s3cret-Pa55",
+          redis_port: 6380,
+          redis_password: "s3cret/Pa55",
           num_retries: 1,
         },
       }),
       {},
     );
-
-    expect(options).not.toHaveProperty("redis");
-    expect(options.numRetries).toBe(1);
-    expect(warn).toHaveBeenCalledTimes(1);
-    const [message, details] = warn.mock.calls[0] ?? [];
-    expect(details).toMatchObject({ code: "LLMUX_REDIS_PENDING" });
-    expect(String(message)).toContain("keeps its cooldowns and per-minute usage in this process");
-    expect(String(message)).not.toContain("s3cret-Pa55");
+    expect(fromParts.redis).toBe("redis://:s3cret%2FPa55@redis.internal:6380");
+    expect(fromParts.numRetries).toBe(1);
+    const fromUrl = routerOptionsFromLiteLLMConfig(
+      configWith({ router_settings: { redis_url: "os.environ/REDIS_URL" } }),
+      { REDIS_URL: "rediss://cache.example:6379" },
+    );
+    expect(fromUrl.redis).toBe("rediss://cache.example:6379");
   });
 });
 

@@ -67,8 +67,8 @@ const STRATEGIES: Record<string, RoutingStrategy> = {
  *   of one-key maps -> one map), `default_fallbacks` (and a `"*"` entry of `fallbacks`) ->
  *   `defaultFallbacks`, each also read from `litellm_settings`, where `router_settings` wins;
  *   `timeout` (else `litellm_settings.request_timeout`), in seconds -> the `timeout` of each
- *   deployment that sets none. Redis settings (`redis_url`, `redis_host`, ...) emit one
- *   `LLMUX_REDIS_PENDING` warning: the state is kept in the process for now. Other keys are
+ *   deployment that sets none. `redis_url`, or `redis_host` / `redis_port` / `redis_username` /
+ *   `redis_password` / `redis_ssl` -> `redis` (the state shared on Redis). Other keys are
  *   errors, but for `debug_level`, `set_verbose`, `client_ttl` and `stream_timeout`.
  * - `os.environ/NAME` anywhere a value is read -> `env[NAME]`; an unset one is an error.
  * - `general_settings`, `environment_variables` and the other `litellm_settings` keys configure
@@ -186,22 +186,69 @@ export function routerOptionsFromLiteLLMConfig(
     for (const deployment of options.modelList) deployment.params.timeout ??= toMs(timeoutSeconds);
   }
 
-  if (reader.issues.length > 0) {
-    const lines = reader.issues.map(({ path, message }) => `  - ${path} ${message}`);
-    throw new BadRequestError(
-      `llmux: Router.fromLiteLLMConfig(): ${reader.issues.length === 1 ? "a setting is" : `${reader.issues.length} settings are`} invalid:\n${lines.join("\n")}`,
-      { issues: reader.issues },
-    );
-  }
-  const redisKeys = Object.keys(routerSettings).filter((key) => key.startsWith("redis_"));
-  if (redisKeys.length > 0) {
-    // Names only: a value may be (or hold) a password.
-    process.emitWarning(
-      `llmux: Router.fromLiteLLMConfig(): router_settings has Redis settings (${redisKeys.join(", ")}). Sharing a router's state on Redis comes in a later llmux version; for now this router keeps its cooldowns and per-minute usage in this process.`,
-      { code: "LLMUX_REDIS_PENDING" },
-    );
-  }
+  const redis = readRedis(routerSettings, reader);
+  if (reader.issues.length > 0) throwIssues(reader);
+  if (redis !== undefined) options.redis = redis;
   return options;
+}
+
+function throwIssues(reader: Reader): never {
+  const lines = reader.issues.map(({ path, message }) => `  - ${path} ${message}`);
+  throw new BadRequestError(
+    `llmux: Router.fromLiteLLMConfig(): ${reader.issues.length === 1 ? "a setting is" : `${reader.issues.length} settings are`} invalid:\n${lines.join("\n")}`,
+    { issues: reader.issues },
+  );
+}
+
+const REDIS_KEYS = new Set([
+  "redis_url",
+  "redis_host",
+  "redis_port",
+  "redis_password",
+  "redis_username",
+  "redis_ssl",
+]);
+
+/**
+ * The Router's `redis` URL from `redis_url`, or from `redis_host`, `redis_port` (6379),
+ * `redis_username`, `redis_password` and `redis_ssl` (LiteLLM's router settings).
+ */
+function readRedis(settings: Record<string, unknown>, reader: Reader): string | undefined {
+  for (const key of Object.keys(settings)) {
+    if (key.startsWith("redis_") && !REDIS_KEYS.has(key)) {
+      issue(
+        reader,
+        `router_settings.${key}`,
+        `is not read by llmux (it reads ${[...REDIS_KEYS].join(", ")})`,
+      );
+    }
+  }
+  const path = "router_settings";
+  const url = at(settings, path, "redis_url", reader);
+  if (url.value !== undefined && url.value !== null && url.value !== MISSING) {
+    if (typeof url.value === "string" && /^rediss?:\/\//.test(url.value)) return url.value;
+    issue(reader, url.path, 'must be a Redis URL ("redis://host:6379")');
+    return undefined;
+  }
+  const host = at(settings, path, "redis_host", reader).value;
+  if (host === undefined || host === null || host === MISSING) return undefined;
+  if (typeof host !== "string" || host === "") {
+    issue(reader, `${path}.redis_host`, "must be a host name");
+    return undefined;
+  }
+  const port = readNumber(at(settings, path, "redis_port", reader), "whole", reader) ?? 6379;
+  const username = at(settings, path, "redis_username", reader).value;
+  const password = at(settings, path, "redis_password", reader).value;
+  const ssl = at(settings, path, "redis_ssl", reader).value;
+  const secure = ssl === true || ssl === "true" || ssl === "True";
+  const user = typeof username === "string" ? encodeURIComponent(username) : "";
+  const auth =
+    typeof password === "string" && password !== ""
+      ? `${user}:${encodeURIComponent(password)}@`
+      : user === ""
+        ? ""
+        : `${user}@`;
+  return `${secure ? "rediss" : "redis"}://${auth}${host}:${port}`;
 }
 
 /** A list of group names, each a `model_name` of the config; `undefined` when absent or invalid. */
