@@ -19,6 +19,11 @@ const CLIENT_OPTION_KEYS: ReadonlySet<string> = new Set([
   "fetch",
 ]);
 
+/** Whether `key` of a call's parameters is a wire parameter (sent), not a client option. */
+export function isWireParam(key: string): boolean {
+  return key !== "model" && !CLIENT_OPTION_KEYS.has(key);
+}
+
 /** Builds the body from a call's validated parameters and its model id. */
 export function buildBody(
   params: { extraBody?: Record<string, unknown> | undefined },

@@ -11,6 +11,7 @@ import { openStream } from "../stream/open-stream.js";
 import type { StreamObserver } from "../stream/stream-observer.js";
 import type { ModelResponse } from "../types.js";
 import { buildBody } from "./build-body.js";
+import { checkSupportedParams } from "./check-supported-params.js";
 import { noRequestHiddenParams } from "./hidden-params.js";
 import { createMockChunks, createMockResponse, createMockSource } from "./mock-response.js";
 import { prepareCall } from "./prepare-call.js";
@@ -67,11 +68,16 @@ export async function runCompletion(
   const mock = params?.mockResponse;
   if (mock !== undefined) return mockCompletion(params, mock, observer);
   const call = await prepareCall("completion", params);
+  checkSupportedParams(call.adapter, "chat", params);
   const body = buildBody(params, call.model);
   if (params.stream === true) {
     if (body.stream_options == null) body.stream_options = { include_usage: true };
     const request = prepareRequest(call, "chat", body);
-    return openStream(call, request, params.streamIdleTimeout, observer);
+    return openStream(call, request, {
+      streamIdleTimeout: params.streamIdleTimeout,
+      includeUsage: params.stream_options?.include_usage !== false,
+      observer,
+    });
   }
   const response = await sendJson(call, "chat", body, isChatCompletion, "a chat.completion object");
   return response as ModelResponse;

@@ -2,6 +2,7 @@
 import type { EmbeddingParams } from "../params/schemas.js";
 import type { EmbeddingResponse } from "../types.js";
 import { buildBody } from "./build-body.js";
+import { checkSupportedParams } from "./check-supported-params.js";
 import { prepareCall } from "./prepare-call.js";
 import { hasDataArray, sendJson } from "./send-json.js";
 
@@ -15,6 +16,7 @@ import { hasDataArray, sendJson } from "./send-json.js";
  */
 export async function embedding(params: EmbeddingParams): Promise<EmbeddingResponse> {
   const call = await prepareCall("embedding", params);
+  checkSupportedParams(call.adapter, "embeddings", params);
   const body = buildBody(params, call.model);
   return (await sendJson(
     call,

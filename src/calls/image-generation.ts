@@ -2,6 +2,7 @@
 import type { ImageGenerationParams } from "../params/schemas.js";
 import type { ImageResponse } from "../types.js";
 import { buildBody } from "./build-body.js";
+import { checkSupportedParams } from "./check-supported-params.js";
 import { prepareCall } from "./prepare-call.js";
 import { hasDataArray, sendJson } from "./send-json.js";
 
@@ -15,6 +16,7 @@ import { hasDataArray, sendJson } from "./send-json.js";
  */
 export async function imageGeneration(params: ImageGenerationParams): Promise<ImageResponse> {
   const call = await prepareCall("imageGeneration", params);
+  checkSupportedParams(call.adapter, "images", params);
   const body = buildBody(params, call.model);
   return (await sendJson(call, "images", body, hasDataArray, "an image list")) as ImageResponse;
 }

@@ -2,6 +2,7 @@
  * The calls whose answer is one JSON object (a chat completion, an embedding list, an image list,
  * a model list): send, read the JSON, map it through the adapter, attach `_hidden_params`.
  */
+import { createEventError, createInvalidBodyError } from "../errors/create-error.js";
 import { prepareRequest } from "../http/prepare-request.js";
 import { readJsonBody } from "../http/read-json-body.js";
 import type { ResolvedCall } from "../http/resolved-call.js";
@@ -20,12 +21,29 @@ export async function sendJson(
   const { value, hidden } = await send(
     call,
     prepareRequest(call, endpoint, body),
-    (response, attempt) =>
-      readJsonBody(response, attempt.context, call.maxResponseBytes, isExpected, what),
+    async (response, attempt) => {
+      const json = await readJsonBody(
+        response,
+        attempt.context,
+        call.maxResponseBytes,
+        hasNoError,
+        what,
+      );
+      // Mapped inside the attempt: an answer the adapter finds to be a failure (a blocked
+      // prompt) is an error of this attempt, with its facts.
+      const mapped = call.adapter.doMapResponse(endpoint, json);
+      if (isExpected(mapped)) return mapped;
+      if (mapped.error != null) throw createEventError(attempt.context, mapped, response.headers);
+      const { status, headers } = response;
+      throw createInvalidBodyError(attempt.context, status, headers, JSON.stringify(json), what);
+    },
     "no answer came",
   );
-  return attachHiddenParams(call.adapter.doMapResponse(endpoint, value), hidden);
+  return attachHiddenParams(value, hidden);
 }
+
+/** Any JSON object but an `{ "error": ... }` (that is thrown as the error it holds). */
+const hasNoError = (json: Record<string, unknown>) => json.error == null;
 
 /** A 2xx body with a `data` array: embedding, image and model lists. */
 export const hasDataArray = (json: Record<string, unknown>) => Array.isArray(json.data);

@@ -18,12 +18,13 @@ const VERSION_SEGMENT = /^v\d+[a-z0-9]*$/i;
 const normalizedBases = new Map<string, ApiBase>();
 
 /**
- * Drops a trailing `/`, appends `/v1` to a base with no version segment (`v1`, `v2`, `v1beta`),
- * and keeps a query apart. Throws when the text is not an http(s) URL, or has a fragment (which
+ * Drops a trailing `/`, appends `/v1` to a base with no version segment (`v1`, `v2`, `v1beta`)
+ * unless the provider takes its API's root, and keeps a query apart. Throws when the text is not an http(s) URL, or has a fragment (which
  * HTTP never sends: it would be dropped without a word).
  */
-function normalizeApiBase(text: string, source: string): ApiBase {
-  const cached = normalizedBases.get(text);
+function normalizeApiBase(text: string, source: string, style: "versioned" | "root"): ApiBase {
+  const key = style === "root" ? `root ${text}` : text;
+  const cached = normalizedBases.get(key);
   if (cached !== undefined) return cached;
   let url: URL;
   try {
@@ -48,8 +49,8 @@ function normalizeApiBase(text: string, source: string): ApiBase {
   const query = queryAt === -1 || queryAt === text.length - 1 ? "" : text.slice(queryAt);
   const trimmed = path.replace(/\/+$/, "");
   const hasVersion = url.pathname.split("/").some((segment) => VERSION_SEGMENT.test(segment));
-  const normalized = { base: hasVersion ? trimmed : `${trimmed}/v1`, query };
-  if (normalizedBases.size < 256) normalizedBases.set(text, normalized);
+  const normalized = { base: hasVersion || style === "root" ? trimmed : `${trimmed}/v1`, query };
+  if (normalizedBases.size < 256) normalizedBases.set(key, normalized);
   return normalized;
 }
 
@@ -59,11 +60,12 @@ export function resolveApiBase(
   apiBase: string | undefined,
   model: string,
 ): ApiBase {
-  if (apiBase !== undefined) return normalizeApiBase(apiBase, "apiBase");
+  const style = adapter.apiBaseStyle ?? "versioned";
+  if (apiBase !== undefined) return normalizeApiBase(apiBase, "apiBase", style);
   const fromEnv = firstEnv(adapter.apiBaseEnv);
-  if (fromEnv !== undefined) return normalizeApiBase(fromEnv.value, fromEnv.name);
+  if (fromEnv !== undefined) return normalizeApiBase(fromEnv.value, fromEnv.name, style);
   if (adapter.defaultApiBase !== undefined) {
-    return normalizeApiBase(adapter.defaultApiBase, "defaultApiBase");
+    return normalizeApiBase(adapter.defaultApiBase, "defaultApiBase", style);
   }
   const variables =
     adapter.apiBaseEnv.length === 0 ? "" : ` or set ${adapter.apiBaseEnv.join(" or ")}`;

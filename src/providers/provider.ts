@@ -51,11 +51,27 @@ export interface ProviderAdapter {
   readonly apiBaseEnv: readonly string[];
   /** The base URL when neither `apiBase` nor a variable gives one; undefined makes `apiBase` required. */
   readonly defaultApiBase: string | undefined;
+  /**
+   * How `apiBase` is read: `"versioned"` (OpenAI's style: a base with no version segment gets
+   * `/v1`), or `"root"` (the API's root, used as given: the adapter's endpoint paths carry their
+   * version; see {@link joinVersionedPath}).
+   * @default "versioned"
+   */
+  readonly apiBaseStyle?: "versioned" | "root" | undefined;
+  /**
+   * The wire parameters (snake_case keys) this provider can honour, per endpoint. A call that
+   * gives another is a `BadRequestError` naming it and the provider, before any request, never
+   * a parameter silently dropped. Undefined (or an endpoint left out): every parameter passes.
+   */
+  readonly supportedParams?: Partial<Record<Endpoint, ReadonlySet<string>>> | undefined;
   /** Turns a call into the HTTP request to send. */
   doBuildRequest(input: ProviderRequestInput): ProviderRequest;
   /**
    * Maps a parsed 2xx JSON body of `endpoint` into OpenAI's shape, in place or as a new object.
-   * Called once per response: for `chat`, a `chat.completion`; never for a stream chunk.
+   * Called once per response: for `chat`, a `chat.completion`; never for a stream chunk. A
+   * failure reported inside a 2xx (a prompt the provider blocked) is returned as OpenAI's
+   * `{ error: { message, type, code, status } }`: llmux throws it as the class of its `status`
+   * (or `code`, or `type`), with the call's facts.
    */
   doMapResponse(endpoint: Endpoint, body: Record<string, unknown>): Record<string, unknown>;
   /**
@@ -63,4 +79,34 @@ export interface ProviderAdapter {
    * Called for every chunk, so it must do the least work.
    */
   doMapChunk(chunk: Record<string, unknown>): Record<string, unknown>;
+  /**
+   * For a protocol whose stream events are not OpenAI chunks (Anthropic's `message_start`,
+   * `content_block_delta`, ...): makes the mapper of one stream. It gets each event's parsed
+   * JSON and its `event:` name, keeps what it needs between events, and returns the OpenAI
+   * chunks it makes (none, one or several). When absent, `doMapChunk` maps each event.
+   */
+  doCreateStreamMapper?(input: StreamMapperInput): StreamMapper;
+}
+
+/** What a stream mapper knows of its call. */
+export interface StreamMapperInput {
+  /** The model id without the provider prefix. */
+  readonly model: string;
+  /** Whether the caller wants a last usage-only chunk (`stream_options.include_usage`). */
+  readonly includeUsage: boolean;
+}
+
+/** Maps one provider stream event to the OpenAI chunks it makes. */
+export type StreamMapper = (
+  data: Record<string, unknown>,
+  event: string | undefined,
+) => readonly Record<string, unknown>[];
+
+/**
+ * `base` + `/version` + `path`, without doubling the version where the base already ends in it:
+ * `https://api.anthropic.com` and `https://api.anthropic.com/v1` both give
+ * `https://api.anthropic.com/v1/messages` for `("v1", "/messages")`.
+ */
+export function joinVersionedPath(base: string, version: string, path: string): string {
+  return base.endsWith(`/${version}`) ? base + path : `${base}/${version}${path}`;
 }

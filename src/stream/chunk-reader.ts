@@ -17,6 +17,7 @@ import { redactTruncated } from "../errors/redact.js";
 import { type Attempt, MAX_TIMER_MS, toAttemptError } from "../http/attempt.js";
 import type { ResolvedCall } from "../http/resolved-call.js";
 import type { HttpResponse } from "../http/transport/transport.js";
+import type { StreamMapper } from "../providers/provider.js";
 import type { ModelResponseStream } from "../types.js";
 import { createSSEDecoder } from "./sse-decoder.js";
 
@@ -66,8 +67,17 @@ export class ChunkReader implements ChunkSource {
   #idleTimeout = 0;
   #closed = false;
 
-  constructor(call: ResolvedCall, attempt: Attempt, response: HttpResponse) {
+  /** The adapter's mapper, for a protocol whose events are not OpenAI chunks. */
+  readonly #mapper: StreamMapper | undefined;
+
+  constructor(
+    call: ResolvedCall,
+    attempt: Attempt,
+    response: HttpResponse,
+    mapper: StreamMapper | undefined,
+  ) {
     this.#call = call;
+    this.#mapper = mapper;
     this.#attempt = attempt;
     this.#response = response;
     this.#bytes = response.body[Symbol.asyncIterator]();
@@ -110,7 +120,12 @@ export class ChunkReader implements ChunkSource {
       this.#fail(createEventError(this.#attempt.context, chunk, response.headers));
       return;
     }
-    this.#queue.push(this.#call.adapter.doMapChunk(chunk) as ModelResponseStream);
+    const mapper = this.#mapper;
+    if (mapper === undefined) {
+      this.#queue.push(this.#call.adapter.doMapChunk(chunk) as ModelResponseStream);
+      return;
+    }
+    for (const mapped of mapper(chunk, event)) this.#queue.push(mapped as ModelResponseStream);
   };
 
   #fail(error: APIError): void {

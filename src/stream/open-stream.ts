@@ -23,9 +23,14 @@ const neverExpected = () => false;
 export async function openStream(
   call: ResolvedCall,
   request: PreparedRequest,
-  streamIdleTimeout: number | undefined,
-  observer?: StreamObserver,
+  options: {
+    streamIdleTimeout: number | undefined;
+    /** Whether the caller wants the last usage-only chunk. */
+    includeUsage: boolean;
+    observer: StreamObserver | undefined;
+  },
 ): Promise<CompletionStream> {
+  const { streamIdleTimeout, includeUsage, observer } = options;
   const readFirstChunk = async (response: HttpResponse, attempt: Attempt) => {
     if ((response.headers["content-type"] ?? "").includes("application/json")) {
       // A gateway that answers a stream request with a JSON error body (status 200): thrown as
@@ -38,7 +43,8 @@ export async function openStream(
         "a stream of server-sent events",
       );
     }
-    const reader = new ChunkReader(call, attempt, response);
+    const mapper = call.adapter.doCreateStreamMapper?.({ model: call.model, includeUsage });
+    const reader = new ChunkReader(call, attempt, response, mapper);
     const first: ModelResponseStream | undefined = await reader.next();
     return { reader, first };
   };
