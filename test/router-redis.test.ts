@@ -89,10 +89,24 @@ describeRedis("Router state on one Redis", () => {
   });
   afterAll(() => redis?.stop());
 
+  /** A client connected before a burst of calls (a router given a URL may still be connecting). */
+  const connected = async () => {
+    const client = createClient({ url: redis.url });
+    client.on("error", () => {});
+    await client.connect();
+    clients.push(client);
+    return client;
+  };
+  const clients: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.close()));
+  });
+
   it("two routers share an rpm limit under concurrency", async () => {
     answer();
     const redisKeyPrefix = freshPrefix();
     const options = {
+      redis: await connected(),
       redisKeyPrefix,
       modelList: [deployment("g", "a", { rpm: 10 })],
     };
@@ -116,6 +130,7 @@ describeRedis("Router state on one Redis", () => {
     answer();
     const redisKeyPrefix = freshPrefix();
     const options = {
+      redis: await connected(),
       redisKeyPrefix,
       random: () => 0, // a first, where it is available
       modelList: [deployment("g", "a"), deployment("g", "b")],
@@ -137,7 +152,11 @@ describeRedis("Router state on one Redis", () => {
   it("a second Node process shares the limit: never more than rpm across both", async () => {
     answer();
     const redisKeyPrefix = freshPrefix();
-    const router = make({ redisKeyPrefix, modelList: [deployment("g", "a", { rpm: 10 })] });
+    const router = make({
+      redis: await connected(),
+      redisKeyPrefix,
+      modelList: [deployment("g", "a", { rpm: 10 })],
+    });
     const child = run(
       process.execPath,
       [
@@ -165,6 +184,7 @@ describeRedis("Router state on one Redis", () => {
     answer();
     const redisKeyPrefix = freshPrefix();
     const router = make({
+      redis: await connected(),
       redisKeyPrefix,
       modelList: [deployment("g", "a"), deployment("g", "b")],
       random: () => 0,
@@ -187,7 +207,7 @@ describeRedis("Router state on one Redis", () => {
     await client.close();
   });
 
-  it("a stalled Redis (DEBUG SLEEP) does not hold calls", async () => {
+  it("a stalled Redis (every client paused) does not hold calls", async () => {
     answer();
     const router = make({ redisKeyPrefix: freshPrefix(), modelList: [deployment("g", "a")] });
     await router.completion({ model: "g", messages }); // connected
@@ -195,12 +215,17 @@ describeRedis("Router state on one Redis", () => {
     client.on("error", () => {});
     await client.connect();
     const events: string[] = [];
-    const sleeping = client
-      .sendCommand(["DEBUG", "SLEEP", "2"])
-      .then(() => events.push("redis woke"));
+    // CLIENT PAUSE rather than DEBUG SLEEP: its answer says the stall has begun (a DEBUG SLEEP
+    // sent from another connection may run after the router's command, and prove nothing).
+    const watcher = createClient({ url: redis.url });
+    watcher.on("error", () => {});
+    await watcher.connect();
+    await client.sendCommand(["CLIENT", "PAUSE", "2000", "ALL"]);
+    const stalled = watcher.sendCommand(["PING"]).then(() => events.push("redis woke"));
     await router.completion({ model: "g", messages });
     events.push("call answered");
-    await sleeping;
+    await stalled;
+    await watcher.close();
     await client.close();
     expect(events).toEqual(["call answered", "redis woke"]);
     expect(

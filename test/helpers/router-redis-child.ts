@@ -3,6 +3,7 @@
  * "g" through a Router like the test's, and prints how many succeeded and how many found no
  * deployment, as JSON. Usage: node --import tsx router-redis-child.ts <redis url> <apiBase> <calls> <prefix>
  */
+import { createClient } from "redis";
 import { NoDeploymentAvailableError, Router } from "../../src/index.js";
 
 const [redis, apiBase, calls, redisKeyPrefix] = process.argv.slice(2) as [
@@ -11,8 +12,13 @@ const [redis, apiBase, calls, redisKeyPrefix] = process.argv.slice(2) as [
   string,
   string,
 ];
+// A client connected before the burst: a router given a URL may still be connecting when the
+// first calls come (they then go on with state in this process).
+const client = createClient({ url: redis });
+client.on("error", () => {});
+await client.connect();
 const router = new Router({
-  redis,
+  redis: client,
   redisKeyPrefix,
   modelList: [
     { modelName: "g", id: "a", params: { model: "openai_compatible/m", apiBase }, rpm: 10 },
@@ -28,4 +34,5 @@ const limited = results.filter(
   (result) => result.status === "rejected" && result.reason instanceof NoDeploymentAvailableError,
 ).length;
 await router.close();
+await client.close();
 process.stdout.write(`${JSON.stringify({ ok, limited })}\n`);
