@@ -209,8 +209,12 @@ describeRedis("Router state on one Redis", () => {
 
   it("a stalled Redis (every client paused) does not hold calls", async () => {
     answer();
-    const router = make({ redisKeyPrefix: freshPrefix(), modelList: [deployment("g", "a")] });
-    await router.completion({ model: "g", messages }); // connected
+    const router = make({
+      redis: await connected(),
+      redisKeyPrefix: freshPrefix(),
+      modelList: [deployment("g", "a")],
+    });
+    await router.completion({ model: "g", messages });
     const client = createClient({ url: redis.url });
     client.on("error", () => {});
     await client.connect();
