@@ -220,3 +220,46 @@ describe("registerProvider()", () => {
     expect(() => registerProvider(createOpenAICompatibleProvider({ id: "a/b" }))).toThrow(/id/);
   });
 });
+
+describe("a provider that cannot honour every parameter", () => {
+  const limited = {
+    ...createOpenAICompatibleProvider({ id: "limited", defaultApiBase: "http://127.0.0.1:9/v1" }),
+    supportedParams: { chat: new Set(["temperature", "max_tokens", "stream_options"]) },
+  };
+  registerProvider(limited);
+  const call = (extra: Record<string, unknown>) =>
+    completion({
+      model: "limited/m",
+      messages,
+      apiKey: "k",
+      apiBase: server.apiBase,
+      ...extra,
+    } as never);
+
+  it("a parameter it cannot honour is a BadRequestError naming it and the provider, before any request", async () => {
+    const error = await call({ temperature: 0.5, logit_bias: { 1: 2 }, seed: 3 }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect((error as Error).message).toContain("`logit_bias`, `seed`");
+    expect((error as Error).message).toContain("limited/");
+    expect((error as Error).message).toContain("dropParams");
+    expect((error as BadRequestError).issues?.map((issue) => issue.path)).toEqual([
+      "logit_bias",
+      "seed",
+    ]);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("with dropParams: true, it is left out of the body and the call goes on", async () => {
+    await call({ temperature: 0.5, logit_bias: { 1: 2 }, dropParams: true });
+    expect(server.requests[0]?.json).toMatchObject({ temperature: 0.5 });
+    expect(server.requests[0]?.json).not.toHaveProperty("logit_bias");
+    expect(server.requests[0]?.json).not.toHaveProperty("dropParams");
+  });
+
+  it("drop_params is pointed to dropParams", async () => {
+    const error = await call({ drop_params: true }).catch((caught: unknown) => caught);
+    expect((error as Error).message).toContain("`dropParams`");
+  });
+});

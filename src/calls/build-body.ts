@@ -11,6 +11,7 @@ const CLIENT_OPTION_KEYS: ReadonlySet<string> = new Set([
   "streamIdleTimeout",
   "maxRetries",
   "maxResponseBytes",
+  "dropParams",
   "signal",
   "extraHeaders",
   "extraBody",
@@ -28,11 +29,12 @@ export function isWireParam(key: string): boolean {
 export function buildBody(
   params: { extraBody?: Record<string, unknown> | undefined },
   model: string,
+  dropped?: ReadonlySet<string>,
 ): Record<string, unknown> {
   const body: Record<string, unknown> = { model };
   const source = params as Record<string, unknown>;
   for (const key in source) {
-    if (key === "model" || CLIENT_OPTION_KEYS.has(key)) continue;
+    if (key === "model" || CLIENT_OPTION_KEYS.has(key) || dropped?.has(key)) continue;
     const value = source[key];
     if (value !== undefined) body[key] = value;
   }

@@ -68,8 +68,8 @@ export async function runCompletion(
   const mock = params?.mockResponse;
   if (mock !== undefined) return mockCompletion(params, mock, observer);
   const call = await prepareCall("completion", params);
-  checkSupportedParams(call.adapter, "chat", params);
-  const body = buildBody(params, call.model);
+  const dropped = checkSupportedParams(call.adapter, "chat", params);
+  const body = buildBody(params, call.model, dropped);
   if (params.stream === true) {
     if (body.stream_options == null) body.stream_options = { include_usage: true };
     const request = prepareRequest(call, "chat", body);

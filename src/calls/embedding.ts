@@ -16,8 +16,8 @@ import { hasDataArray, sendJson } from "./send-json.js";
  */
 export async function embedding(params: EmbeddingParams): Promise<EmbeddingResponse> {
   const call = await prepareCall("embedding", params);
-  checkSupportedParams(call.adapter, "embeddings", params);
-  const body = buildBody(params, call.model);
+  const dropped = checkSupportedParams(call.adapter, "embeddings", params);
+  const body = buildBody(params, call.model, dropped);
   return (await sendJson(
     call,
     "embeddings",

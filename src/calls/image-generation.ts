@@ -16,7 +16,7 @@ import { hasDataArray, sendJson } from "./send-json.js";
  */
 export async function imageGeneration(params: ImageGenerationParams): Promise<ImageResponse> {
   const call = await prepareCall("imageGeneration", params);
-  checkSupportedParams(call.adapter, "images", params);
-  const body = buildBody(params, call.model);
+  const dropped = checkSupportedParams(call.adapter, "images", params);
+  const body = buildBody(params, call.model, dropped);
   return (await sendJson(call, "images", body, hasDataArray, "an image list")) as ImageResponse;
 }

@@ -239,6 +239,7 @@ const clientOptionChecks: Record<string, Check> = {
   timeout: isMilliseconds,
   maxRetries: isRetryCount,
   maxResponseBytes: isByteCount,
+  dropParams: isBoolean,
   signal: isAbortSignal,
   extraHeaders: isStringRecord,
   extraBody: isUnknownRecord,

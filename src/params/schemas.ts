@@ -214,6 +214,7 @@ export const clientOptionsShape = {
   timeout: milliseconds.optional(),
   maxRetries: retryCount.optional(),
   maxResponseBytes: byteCount.optional(),
+  dropParams: z.boolean().optional(),
   signal: z.custom<AbortSignal>(isAbortSignal, "must be an AbortSignal").optional(),
   extraHeaders: z.record(string, string).optional(),
   extraBody: unknownRecord.optional(),
@@ -272,6 +273,12 @@ export interface ClientOptions {
    * @default 268435456 (256 MiB)
    */
   maxResponseBytes?: number | undefined;
+  /**
+   * Drop the wire parameters the provider cannot honour (`logit_bias` for `anthropic/`, say)
+   * instead of failing with a `BadRequestError` naming them (LiteLLM's `drop_params`).
+   * @default false
+   */
+  dropParams?: boolean | undefined;
   /** Aborting rejects the call (or throws from the stream) with the signal's reason, at once. */
   signal?: AbortSignal | undefined;
   /** Extra HTTP headers, sent after llmux's own (they win). */

@@ -13,6 +13,7 @@ import type { CallName } from "./schemas.js";
 const ALIASES: Record<string, string> = {
   api_key: "apiKey",
   api_base: "apiBase",
+  drop_params: "dropParams",
   base_url: "apiBase",
   baseURL: "apiBase",
   baseUrl: "apiBase",
