@@ -21,6 +21,12 @@ export {
   TimeoutError,
   UnprocessableEntityError,
 } from "./errors/errors.js";
+export type { CostSource } from "./observability/completion-cost.js";
+export { completionCost } from "./observability/completion-cost.js";
+export type { LoadCometAPIModelInfoOptions } from "./observability/load-cometapi-model-info.js";
+export { loadCometAPIModelInfo } from "./observability/load-cometapi-model-info.js";
+export type { ModelInfo } from "./observability/model-info.js";
+export { getModelInfo, registerModelInfo } from "./observability/model-info.js";
 export type {
   ChatWireParams,
   ClientOptions,

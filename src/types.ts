@@ -135,6 +135,11 @@ export interface HiddenParams {
   attempts: number;
   /** The answer's headers, lower-case names. */
   headers: Record<string, string>;
+  /**
+   * What the call cost in USD, where the model's price is known (`getModelInfo`,
+   * `registerModelInfo`): set on non-streamed answers.
+   */
+  responseCost?: number | undefined;
   /** Through a Router: the deployment that answered. */
   deployment?: RoutedDeployment | undefined;
   /** Through a Router: the model groups tried, and failed, before the one that answered. */

@@ -7,6 +7,7 @@ import { prepareRequest } from "../http/prepare-request.js";
 import { readJsonBody } from "../http/read-json-body.js";
 import type { ResolvedCall } from "../http/resolved-call.js";
 import { send } from "../http/send.js";
+import { type CostSource, completionCost } from "../observability/completion-cost.js";
 import type { Endpoint } from "../providers/provider.js";
 import { attachHiddenParams } from "./hidden-params.js";
 
@@ -39,6 +40,10 @@ export async function sendJson(
     },
     "no answer came",
   );
+  if (endpoint !== "models") {
+    const cost = completionCost(value as CostSource, `${call.adapter.id}/${call.model}`);
+    if (cost !== undefined) hidden.responseCost = cost;
+  }
   return attachHiddenParams(value, hidden);
 }
 
