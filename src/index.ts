@@ -37,6 +37,9 @@ export type {
   ListModelsParams,
   Message,
 } from "./params/schemas.js";
+export type { AnthropicProviderConfig } from "./providers/anthropic/anthropic-provider.js";
+export { createAnthropicProvider } from "./providers/anthropic/anthropic-provider.js";
+export type { AnthropicThinkingBlock } from "./providers/anthropic/thinking-block.js";
 export type { OpenAICompatibleProviderConfig } from "./providers/openai-compatible.js";
 export { createOpenAICompatibleProvider } from "./providers/openai-compatible.js";
 export type {

@@ -1,3 +1,5 @@
+import type { AnthropicThinkingBlock } from "./providers/anthropic/thinking-block.js";
+
 /**
  * The response and chunk types users see: OpenAI's `chat.completion`, `chat.completion.chunk`,
  * embedding list and image objects. Servers add fields; those are kept, so every object also
@@ -60,6 +62,8 @@ export interface ChatCompletionMessage {
   tool_calls?: ChatCompletionMessageToolCall[] | undefined;
   /** The model's reasoning, when the provider returns it (an upstream `reasoning` is copied here). */
   reasoning_content?: string | null | undefined;
+  /** Anthropic's signed thinking blocks, to send back with this message on the next turn. */
+  thinking_blocks?: AnthropicThinkingBlock[] | undefined;
   refusal?: string | null | undefined;
   annotations?: ChatCompletionAnnotation[] | undefined;
   audio?: ChatCompletionAudio | null | undefined;
@@ -201,6 +205,8 @@ export interface ChoiceDelta {
   tool_calls?: ChoiceDeltaToolCall[] | undefined;
   /** The model's reasoning (an upstream `reasoning` is copied here). */
   reasoning_content?: string | null | undefined;
+  /** A signed thinking block, once it is complete (Anthropic). */
+  thinking_blocks?: AnthropicThinkingBlock[] | undefined;
   refusal?: string | null | undefined;
   audio?: ChoiceDeltaAudio | null | undefined;
   [key: string]: unknown;

@@ -10,8 +10,15 @@ import { startLocalCometAPI } from "../examples/local-cometapi-server.js";
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, "..");
-const env: NodeJS.ProcessEnv = { ...process.env, COMETAPI_KEY: "", COMETAPI_API_KEY: "" };
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  COMETAPI_KEY: "",
+  COMETAPI_API_KEY: "",
+  ANTHROPIC_API_KEY: "",
+};
 delete env.LLMUX_DEMO_MODEL;
+delete env.ANTHROPIC_BASE_URL;
+delete env.ANTHROPIC_API_BASE;
 delete env.COMETAPI_BASE_URL;
 delete env.COMETAPI_API_BASE;
 
@@ -136,6 +143,7 @@ describe("examples", () => {
     ["error-handling.ts", "AuthenticationError: cometapi/gpt-4o-mini: 401 Incorrect API key"],
     ["embeddings-images-models.ts", "2 embeddings of 8 numbers"],
     ["custom-provider.ts", 'You said: "Hi"'],
+    ["anthropic.ts", 'You said: "Count from one to five."'],
   ])("%s", async (name, expected) => {
     expect(await example(name)).toContain(expected);
   });

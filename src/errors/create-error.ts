@@ -54,6 +54,11 @@ function makeError(
   });
 }
 
+/** The answer's request id: `x-request-id` (OpenAI and most), else `request-id` (Anthropic). */
+export function requestIdOf(headers: Record<string, string>): string | undefined {
+  return headers["x-request-id"] ?? headers["request-id"];
+}
+
 /** ` (request id X)`, or nothing. */
 function requestIdSuffix(requestId: string | undefined): string {
   return requestId ? ` (request id ${requestId})` : "";
@@ -144,7 +149,7 @@ export function createStatusError(
     serverMessage = excerptOf(bodyText);
     body = serverMessage;
   }
-  const requestId = headers["x-request-id"];
+  const requestId = requestIdOf(headers);
   const ErrorClass = errorClassForStatus(status, `${serverMessage} ${fields?.code ?? ""}`);
   const detail = serverMessage === "" ? "(empty body)" : serverMessage;
   return makeError(
@@ -199,7 +204,7 @@ export function createEventError(
     fields.status ?? (typeof fields.type === "string" ? STATUS_OF_TYPE[fields.type] : undefined);
   const ErrorClass = errorClassForStatus(status, `${serverMessage} ${fields.code ?? ""}`);
   const statusText = fields.status === undefined ? "" : `${fields.status} `;
-  const requestId = headers?.["x-request-id"];
+  const requestId = headers === undefined ? undefined : requestIdOf(headers);
   return makeError(
     ErrorClass,
     context,
@@ -250,7 +255,7 @@ export function createIdleTimeoutError(
     context,
     `${where(context)}: the stream sent nothing for ${idleTimeout} ms (streamIdleTimeout). Raise \`streamIdleTimeout\` for slow models.`,
     // A client timeout, retryable as a class; once a stream has started nothing retries it.
-    { status, requestId: headers["x-request-id"], isRetryable: true },
+    { status, requestId: requestIdOf(headers), isRetryable: true },
   );
 }
 
@@ -262,7 +267,7 @@ export function createInvalidBodyError(
   bodyText: string,
   what: string,
 ): APIError {
-  const requestId = headers["x-request-id"];
+  const requestId = requestIdOf(headers);
   const excerpt = excerptOf(redactString(bodyText, context.apiKey));
   const shown = excerpt === "" ? "(empty body)" : excerpt;
   return makeError(
@@ -286,7 +291,7 @@ export function createInvalidEventError(
   status: number,
   headers: Record<string, string>,
 ): APIError {
-  const requestId = headers["x-request-id"];
+  const requestId = requestIdOf(headers);
   return makeError(
     APIError,
     context,
@@ -307,7 +312,7 @@ export function createTooLargeError(
   status: number,
   headers: Record<string, string>,
 ): APIError {
-  const requestId = headers["x-request-id"];
+  const requestId = requestIdOf(headers);
   return makeError(
     APIError,
     context,

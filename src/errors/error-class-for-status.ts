@@ -158,6 +158,7 @@ export function errorClassForStatus(status: number | undefined, message = ""): A
     case 502:
       return BadGatewayError;
     case 503:
+    case 529: // Anthropic's overloaded_error
       return ServiceUnavailableError;
     default:
       if (status !== undefined && status >= 500 && status <= 599) return InternalServerError;

@@ -2,6 +2,7 @@
  * Sends one call: its attempts (`attempt.ts`), retried by the rules of `retry.ts`, each aborted at
  * once by the caller's signal; the answer comes back with the facts of the call.
  */
+import { requestIdOf } from "../errors/create-error.js";
 import type { HiddenParams } from "../types.js";
 import { Attempt, runAttempt } from "./attempt.js";
 import { onAbort } from "./on-abort.js";
@@ -49,7 +50,7 @@ export async function send<T>(
       hidden: {
         provider: call.context.provider,
         apiBase: call.apiBase,
-        requestId: headers["x-request-id"],
+        requestId: requestIdOf(headers),
         responseMs: performance.now() - startedAt,
         attempts: number,
         headers,

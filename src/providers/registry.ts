@@ -1,10 +1,12 @@
 /** Provider id -> adapter. The built-in providers are registered when this module loads. */
 import { LLMError } from "../errors/errors.js";
+import { anthropic } from "./anthropic/anthropic-provider.js";
 import { cometapi } from "./cometapi.js";
 import { openai, openaiCompatible } from "./openai.js";
 import type { ProviderAdapter } from "./provider.js";
 
 const providers = new Map<string, ProviderAdapter>([
+  [anthropic.id, anthropic],
   [cometapi.id, cometapi],
   [openai.id, openai],
   [openaiCompatible.id, openaiCompatible],

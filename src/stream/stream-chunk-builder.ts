@@ -1,6 +1,8 @@
 /** Rebuilds one `ModelResponse` from the chunks of a stream, as LiteLLM's `stream_chunk_builder`. */
+
 import { attachHiddenParams, noRequestHiddenParams } from "../calls/hidden-params.js";
 import { BadRequestError } from "../errors/errors.js";
+import type { AnthropicThinkingBlock } from "../providers/anthropic/thinking-block.js";
 import type {
   ChatCompletionAudio,
   ChatCompletionMessage,
@@ -42,6 +44,8 @@ interface ChoiceBuilder {
   content: string[];
   reasoning: string[];
   refusal: string[];
+  /** Anthropic's signed thinking blocks (`delta.thinking_blocks`), kept to be sent back. */
+  thinkingBlocks: AnthropicThinkingBlock[];
   toolCalls: Map<number, ToolCallBuilder>;
   audio: AudioBuilder | undefined;
   finishReason: string | null;
@@ -150,6 +154,7 @@ function newChoice(): ChoiceBuilder {
     content: [],
     reasoning: [],
     refusal: [],
+    thinkingBlocks: [],
     toolCalls: new Map(),
     audio: undefined,
     finishReason: null,
@@ -161,6 +166,10 @@ function addDelta(choice: ChoiceBuilder, delta: Fields): void {
   if (typeof delta.content === "string") choice.content.push(delta.content);
   if (typeof delta.reasoning_content === "string") choice.reasoning.push(delta.reasoning_content);
   if (typeof delta.refusal === "string") choice.refusal.push(delta.refusal);
+  if (Array.isArray(delta.thinking_blocks)) {
+    // As the Anthropic stream mapper makes them: whole signed blocks, sent once each.
+    choice.thinkingBlocks.push(...(delta.thinking_blocks as AnthropicThinkingBlock[]));
+  }
   if (Array.isArray(delta.tool_calls)) {
     for (const toolDelta of delta.tool_calls) {
       if (isRecord(toolDelta)) addToolCallDelta(choice.toolCalls, toolDelta);
@@ -219,6 +228,7 @@ function toChoice(index: number, choice: ChoiceBuilder): Choice {
     content: choice.content.length > 0 ? choice.content.join("") : null,
   };
   if (choice.refusal.length > 0) message.refusal = choice.refusal.join("");
+  if (choice.thinkingBlocks.length > 0) message.thinking_blocks = choice.thinkingBlocks;
   if (choice.toolCalls.size > 0) {
     message.tool_calls = [...choice.toolCalls.entries()]
       .sort(([a], [b]) => a - b)

@@ -50,7 +50,8 @@ export interface TestServer {
 export async function startServer(initial?: Handler): Promise<TestServer> {
   let handler: Handler = initial ?? ((_, response) => response.end());
   const requests: RecordedRequest[] = [];
-  let handedOut = 0;
+  /** Requests given out by nextRequest(); the log may be cleared between tests. */
+  const handedOut = new WeakSet<RecordedRequest>();
   const waiting: ((request: RecordedRequest) => void)[] = [];
   const sockets = new Set<Socket>();
   let open = 0;
@@ -94,7 +95,7 @@ export async function startServer(initial?: Handler): Promise<TestServer> {
     requests.push(request);
     const waiter = waiting.shift();
     if (waiter !== undefined) {
-      handedOut++;
+      handedOut.add(request);
       waiter(request);
     }
     try {
@@ -119,11 +120,9 @@ export async function startServer(initial?: Handler): Promise<TestServer> {
     apiBase: `${origin}/v1`,
     requests,
     nextRequest() {
-      // Requests the log was cleared of are not handed out.
-      handedOut = Math.min(handedOut, requests.length);
-      const seen = requests[handedOut];
+      const seen = requests.find((request) => !handedOut.has(request));
       if (seen !== undefined) {
-        handedOut++;
+        handedOut.add(seen);
         return Promise.resolve(seen);
       }
       return new Promise((resolve) => waiting.push(resolve));

@@ -1,0 +1,137 @@
+/**
+ * Anthropic's Messages API behind llmux's OpenAI-shaped call: `anthropic/<model>`, and
+ * `createAnthropicProvider()` for the same protocol under another prefix and base (CometAPI's
+ * native endpoint, say).
+ */
+import { BadRequestError } from "../../errors/errors.js";
+import {
+  type Endpoint,
+  joinVersionedPath,
+  type ProviderAdapter,
+  type ProviderRequest,
+  type ProviderRequestInput,
+} from "../provider.js";
+import { mapModelList } from "./map-model-list.js";
+import { mapRequest } from "./map-request.js";
+import { mapResponse } from "./map-response.js";
+import { createStreamMapper } from "./stream-mapper.js";
+
+/** Where an Anthropic-protocol provider lives and how it is authenticated. */
+export interface AnthropicProviderConfig {
+  /** The model prefix: `claude` makes `claude/<model>` go to this provider. */
+  id: string;
+  /** The API's root when neither `apiBase` nor a variable gives one. @example "https://api.anthropic.com" */
+  defaultApiBase?: string | undefined;
+  /** Environment variables holding the key, looked up in order after `apiKey`. @default [] */
+  apiKeyEnv?: readonly string[] | undefined;
+  /** Environment variables holding the base URL, looked up in order after `apiBase`. @default [] */
+  apiBaseEnv?: readonly string[] | undefined;
+  /**
+   * Headers sent with every request to this provider (before the caller's `extraHeaders`); they
+   * win over llmux's `anthropic-version`.
+   * @example { "anthropic-beta": "context-1m-2025-08-07" }
+   */
+  headers?: Record<string, string> | undefined;
+}
+
+/** The version of the Messages API llmux speaks (the `anthropic-version` header). */
+export const ANTHROPIC_VERSION = "2023-06-01";
+
+/**
+ * The wire parameters a chat call may give (besides `messages` and `stream`): the ones
+ * `map-request.ts` translates. Any other is a `BadRequestError` before any request; send
+ * Anthropic's own parameters (`top_k`, `thinking`, ...) through `extraBody`. `stream_options` is
+ * read by llmux (it decides the usage chunk) and never sent.
+ */
+const CHAT_PARAMS: ReadonlySet<string> = new Set([
+  "temperature",
+  "top_p",
+  "n",
+  "stop",
+  "max_tokens",
+  "max_completion_tokens",
+  "user",
+  "tools",
+  "tool_choice",
+  "parallel_tool_calls",
+  "reasoning_effort",
+  "stream_options",
+]);
+
+/**
+ * Builds an adapter for a provider that speaks Anthropic's Messages API:
+ * `POST {base}/v1/messages` with `x-api-key` and `anthropic-version: 2023-06-01`, the base being
+ * the API's root (`https://api.anthropic.com`; a base ending in `/v1` is not doubled).
+ *
+ * @example
+ * registerProvider(
+ *   createAnthropicProvider({
+ *     id: "cometapi-claude",
+ *     defaultApiBase: "https://api.cometapi.com",
+ *     apiKeyEnv: ["COMETAPI_KEY"],
+ *   }),
+ * );
+ * await completion({ model: "cometapi-claude/claude-sonnet-4-5", messages });
+ */
+export function createAnthropicProvider(config: AnthropicProviderConfig): ProviderAdapter {
+  const id = config.id;
+  const staticHeaders = config.headers ?? {};
+  return {
+    id,
+    apiKeyEnv: config.apiKeyEnv ?? [],
+    apiKeyRequired: true,
+    apiBaseEnv: config.apiBaseEnv ?? [],
+    defaultApiBase: config.defaultApiBase,
+    apiBaseStyle: "root",
+    supportedParams: { chat: CHAT_PARAMS },
+
+    doBuildRequest(input: ProviderRequestInput): ProviderRequest {
+      const headers: Record<string, string> = {
+        "anthropic-version": ANTHROPIC_VERSION,
+        ...staticHeaders,
+      };
+      if (input.apiKey !== undefined) headers["x-api-key"] = input.apiKey;
+      if (input.endpoint === "models") {
+        // Anthropic lists 20 models a page unless asked for more; 1000 is its largest page.
+        const url = joinVersionedPath(input.apiBase, "v1", "/models?limit=1000");
+        return { method: "GET", url, headers, body: undefined };
+      }
+      if (input.endpoint !== "chat" || input.body === undefined) {
+        throw unsupportedEndpoint(id, input.model, input.endpoint);
+      }
+      headers["content-type"] = "application/json";
+      return {
+        method: "POST",
+        url: joinVersionedPath(input.apiBase, "v1", "/messages"),
+        headers,
+        body: mapRequest(input.body, { provider: id, model: input.model }),
+      };
+    },
+
+    doMapResponse(endpoint, body) {
+      if (endpoint === "chat") return mapResponse(body);
+      if (endpoint === "models") return mapModelList(body, id);
+      return body;
+    },
+
+    // Never called: `doCreateStreamMapper` maps the stream's events.
+    doMapChunk: (chunk) => chunk,
+
+    doCreateStreamMapper: createStreamMapper,
+  };
+}
+
+function unsupportedEndpoint(id: string, model: string, endpoint: Endpoint): BadRequestError {
+  return new BadRequestError(
+    `llmux: the ${id}/ provider has no ${endpoint} endpoint (Anthropic's API has chat and model lists only). Use a provider that offers ${endpoint}.`,
+    { provider: id, model, issues: [{ path: "model", message: `${id}/ has no ${endpoint}` }] },
+  );
+}
+
+/** The `anthropic/` provider: `ANTHROPIC_API_KEY`, `https://api.anthropic.com`. */
+export const anthropic = createAnthropicProvider({
+  id: "anthropic",
+  defaultApiBase: "https://api.anthropic.com",
+  apiKeyEnv: ["ANTHROPIC_API_KEY"],
+  apiBaseEnv: ["ANTHROPIC_BASE_URL", "ANTHROPIC_API_BASE"],
+});

@@ -1,0 +1,80 @@
+/**
+ * An Anthropic `Message` as OpenAI's `chat.completion`:
+ *
+ * | Anthropic | OpenAI |
+ * |---|---|
+ * | `text` blocks | `message.content`, joined (null when there is none) |
+ * | `thinking` blocks | `message.reasoning_content`, joined; the signed blocks, and `redacted_thinking` ones, on `message.thinking_blocks` |
+ * | `tool_use` blocks | `message.tool_calls` (`arguments`: `JSON.stringify(input)`) |
+ * | `stop_reason` | `finish_reason` (see `map-stop-reason.ts`) |
+ * | `usage` | `usage` (see `map-usage.ts`) |
+ * | `id`, `model` | the same; `created` is the time of the answer |
+ *
+ * Blocks of Anthropic's server tools (`server_tool_use`, `web_search_tool_result`, ...) have no
+ * OpenAI equivalent and are left out; citations on text blocks too.
+ */
+import type { ChatCompletionMessage, ChatCompletionMessageToolCall } from "../../types.js";
+import { isRecord } from "./is-record.js";
+import { mapStopReason } from "./map-stop-reason.js";
+import { mapUsage } from "./map-usage.js";
+import type { AnthropicThinkingBlock } from "./thinking-block.js";
+
+/** Maps a parsed Messages API answer; a body that is no `Message` is returned as it is. */
+export function mapResponse(body: Record<string, unknown>): Record<string, unknown> {
+  const content = body.content;
+  if (!Array.isArray(content)) return body;
+  const texts: string[] = [];
+  const thoughts: string[] = [];
+  const thinkingBlocks: AnthropicThinkingBlock[] = [];
+  const toolCalls: ChatCompletionMessageToolCall[] = [];
+  for (const block of content) {
+    if (!isRecord(block)) continue;
+    switch (block.type) {
+      case "text":
+        // Empty text adds nothing, as in a stream, where it sends no delta.
+        if (typeof block.text === "string" && block.text !== "") texts.push(block.text);
+        break;
+      case "thinking": {
+        const thinking = typeof block.thinking === "string" ? block.thinking : "";
+        if (thinking !== "") thoughts.push(thinking);
+        thinkingBlocks.push({
+          type: "thinking",
+          thinking,
+          signature: String(block.signature ?? ""),
+        });
+        break;
+      }
+      case "redacted_thinking":
+        thinkingBlocks.push({ type: "redacted_thinking", data: String(block.data ?? "") });
+        break;
+      case "tool_use":
+        toolCalls.push({
+          id: String(block.id ?? ""),
+          type: "function",
+          function: {
+            name: String(block.name ?? ""),
+            arguments: JSON.stringify(block.input ?? {}),
+          },
+        });
+        break;
+    }
+  }
+  const message: ChatCompletionMessage = {
+    role: "assistant",
+    content: texts.length > 0 ? texts.join("") : null,
+  };
+  if (toolCalls.length > 0) message.tool_calls = toolCalls;
+  if (thoughts.length > 0) message.reasoning_content = thoughts.join("");
+  if (thinkingBlocks.length > 0) message.thinking_blocks = thinkingBlocks;
+  const mapped: Record<string, unknown> = {
+    id: body.id,
+    object: "chat.completion",
+    created: Math.floor(Date.now() / 1000),
+    model: body.model,
+    choices: [
+      { index: 0, message, finish_reason: mapStopReason(body.stop_reason), logprobs: null },
+    ],
+  };
+  if (isRecord(body.usage)) mapped.usage = mapUsage(body.usage);
+  return mapped;
+}
