@@ -35,19 +35,42 @@ async function streams(count, chunks, inFlight) {
   return count * chunks;
 }
 
+async function anthropicStreams(count, chunks) {
+  for (let index = 0; index < count; index++) {
+    const seen = await client.anthropicStream(chunks);
+    if (seen !== chunks) throw new Error(`${clientName}: ${seen} chunks of ${chunks}`);
+  }
+  return count * chunks;
+}
+
 const scenarios = {
   sequential: {
+    needs: "complete",
     warmup: () => calls(300, 1),
     run: () => calls(Number(process.env.BENCH_CALLS ?? 2000), 1),
     unit: "call",
   },
-  concurrent: { warmup: () => calls(640, 64), run: () => calls(6000, 64), unit: "call" },
+  concurrent: {
+    needs: "complete",
+    warmup: () => calls(640, 64),
+    run: () => calls(6000, 64),
+    unit: "call",
+  },
   "one-stream": {
+    needs: "stream",
     warmup: () => streams(2, 2000, 1),
     run: () => streams(1, 50_000, 1),
     unit: "chunk",
   },
+  // The same stream in Anthropic's Messages protocol, for the clients that speak it.
+  "anthropic-stream": {
+    warmup: () => anthropicStreams(2, 2000),
+    run: () => anthropicStreams(1, 50_000),
+    unit: "chunk",
+    needs: "anthropicStream",
+  },
   "many-streams": {
+    needs: "stream",
     warmup: () => streams(32, 500, 16),
     run: () => streams(256, 500, 64),
     unit: "chunk",
@@ -56,6 +79,12 @@ const scenarios = {
 
 const scenario = scenarios[scenarioName];
 if (!scenario) throw new Error(`unknown scenario ${scenarioName}`);
+if (scenario.needs && typeof client[scenario.needs] !== "function") {
+  process.stdout.write(
+    `${JSON.stringify({ client: clientName, scenario: scenarioName, skipped: true })}\n`,
+  );
+  process.exit(0);
+}
 await scenario.warmup();
 await client.beforeRun?.();
 const cpuBefore = process.cpuUsage();

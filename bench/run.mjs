@@ -21,7 +21,11 @@ const option = (name, fallback) => {
 const reps = Number(option("reps", "3"));
 const clients = option("clients", "raw,llmux,router,router-redis,openai,ai").split(",");
 const scenarios =
-  reps > 0 ? option("scenarios", "sequential,concurrent,one-stream,many-streams").split(",") : [];
+  reps > 0
+    ? option("scenarios", "sequential,concurrent,one-stream,many-streams,anthropic-stream").split(
+        ",",
+      )
+    : [];
 const coldRuns = args.includes("--no-cold") ? 0 : Number(option("cold-runs", "21"));
 
 const median = (values) => {
@@ -84,6 +88,7 @@ try {
           },
         );
         const result = JSON.parse(stdout);
+        if (result.skipped) continue;
         results.push(result);
         process.stderr.write(
           `rep ${rep} ${scenario.padEnd(12)} ${client.padEnd(6)} ${result.cpuUsPerOp.toFixed(1).padStart(7)} us/${result.unit}  ${result.peakRssMb.toFixed(0)} MiB\n`,
@@ -120,8 +125,8 @@ try {
       const rows = results.filter((row) => row.client === client && row.scenario === scenario);
       return {
         client,
-        cpu: median(rows.map((row) => row.cpuUsPerOp)),
-        rss: median(rows.map((row) => row.peakRssMb)),
+        cpu: rows.length === 0 ? Number.NaN : median(rows.map((row) => row.cpuUsPerOp)),
+        rss: rows.length === 0 ? Number.NaN : median(rows.map((row) => row.peakRssMb)),
         unit: rows[0]?.unit,
       };
     });
@@ -130,7 +135,9 @@ try {
     lines.push(
       `| ${scenario} | ${cells
         .map((cell) => {
-          const ratio = floor ? ` (${(cell.cpu / floor.cpu).toFixed(2)}x)` : "";
+          if (Number.isNaN(cell.cpu)) return "-";
+          const ratio =
+            floor && !Number.isNaN(floor.cpu) ? ` (${(cell.cpu / floor.cpu).toFixed(2)}x)` : "";
           return `${cell.cpu.toFixed(1)} us/${cell.unit}${ratio}`;
         })
         .join(" | ")} |`,
@@ -141,8 +148,18 @@ try {
   lines.push(`|---|${clients.map(() => "---").join("|")}|`);
   for (const scenario of scenarios) {
     lines.push(
-      `| ${scenario} | ${summary[scenario].map((cell) => cell.rss.toFixed(0)).join(" | ")} |`,
+      `| ${scenario} | ${summary[scenario].map((cell) => (Number.isNaN(cell.rss) ? "-" : cell.rss.toFixed(0))).join(" | ")} |`,
     );
+  }
+  if (summary["anthropic-stream"] && summary["one-stream"]) {
+    const own = (scenario) => summary[scenario].find((cell) => cell.client === "llmux")?.cpu;
+    const ratio = own("anthropic-stream") / own("one-stream");
+    if (Number.isFinite(ratio)) {
+      lines.push("");
+      lines.push(
+        `llmux per chunk, Anthropic's protocol against OpenAI's (anthropic-stream / one-stream): ${ratio.toFixed(2)}x`,
+      );
+    }
   }
   const routed = ["router", "router-redis"].filter((client) => clients.includes(client));
   if (routed.length === 2) {

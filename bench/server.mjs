@@ -1,6 +1,8 @@
 // The benchmark's server: an OpenAI-compatible /chat/completions in its own process, answering
 // from prebuilt payloads so that the client is what is measured. A base URL of
 // `/chunks/N/v1` makes a streamed answer N content chunks long (plus finish, usage and [DONE]).
+// `POST .../v1/messages` answers a stream in Anthropic's Messages protocol, N text deltas long
+// (events as Anthropic's streaming docs show them).
 import { createServer } from "node:http";
 
 const created = 1_764_000_000;
@@ -84,6 +86,54 @@ function streamPayload(count) {
   return payload;
 }
 
+const anthropicEvent = (type, data) =>
+  `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+const anthropicStreams = new Map();
+
+/** An Anthropic Messages stream of `count` text deltas, as buffers of EVENTS_PER_WRITE events. */
+function anthropicPayload(count) {
+  let payload = anthropicStreams.get(count);
+  if (payload) return payload;
+  const events = [
+    anthropicEvent("message_start", {
+      message: {
+        id: "msg_bench",
+        type: "message",
+        role: "assistant",
+        model: "claude-sonnet-4-5-20250929",
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: 9, output_tokens: 1 },
+      },
+    }),
+    anthropicEvent("content_block_start", { index: 0, content_block: { type: "text", text: "" } }),
+    anthropicEvent("ping", {}),
+  ];
+  for (let index = 0; index < count; index++) {
+    events.push(
+      anthropicEvent("content_block_delta", {
+        index: 0,
+        delta: { type: "text_delta", text: ` tok${index % 100}` },
+      }),
+    );
+  }
+  events.push(anthropicEvent("content_block_stop", { index: 0 }));
+  events.push(
+    anthropicEvent("message_delta", {
+      delta: { stop_reason: "end_turn", stop_sequence: null },
+      usage: { output_tokens: count },
+    }),
+  );
+  events.push(anthropicEvent("message_stop", {}));
+  payload = [];
+  for (let index = 0; index < events.length; index += EVENTS_PER_WRITE) {
+    payload.push(Buffer.from(events.slice(index, index + EVENTS_PER_WRITE).join("")));
+  }
+  anthropicStreams.set(count, payload);
+  return payload;
+}
+
 async function writeStream(response, payload) {
   response.writeHead(200, {
     "content-type": "text/event-stream",
@@ -105,6 +155,12 @@ const server = createServer((request, response) => {
   request.on("end", () => {
     const body = Buffer.concat(chunks).toString("latin1");
     const match = /^\/chunks\/(\d+)\//.exec(request.url ?? "");
+    if ((request.url ?? "").endsWith("/v1/messages")) {
+      writeStream(response, anthropicPayload(match ? Number(match[1]) : 100)).catch(() =>
+        response.destroy(),
+      );
+      return;
+    }
     if (body.includes('"stream":true')) {
       writeStream(response, streamPayload(match ? Number(match[1]) : 100)).catch(() =>
         response.destroy(),

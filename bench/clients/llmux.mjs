@@ -25,6 +25,18 @@ export async function createClient(origin) {
       for await (const chunk of stream) if (chunk.choices[0]?.delta.content) count++;
       return count;
     },
+    async anthropicStream(chunks) {
+      const stream = await completion({
+        model: "anthropic/claude-bench",
+        messages,
+        stream: true,
+        apiKey: "sk-bench",
+        apiBase: `${origin}/chunks/${chunks}`,
+      });
+      let count = 0;
+      for await (const chunk of stream) if (chunk.choices[0]?.delta.content) count++;
+      return count;
+    },
     close: async () => {},
   };
 }
