@@ -40,6 +40,8 @@ export type {
 export type { AnthropicProviderConfig } from "./providers/anthropic/anthropic-provider.js";
 export { createAnthropicProvider } from "./providers/anthropic/anthropic-provider.js";
 export type { AnthropicThinkingBlock } from "./providers/anthropic/thinking-block.js";
+export type { GeminiProviderConfig } from "./providers/gemini/gemini-provider.js";
+export { createGeminiProvider } from "./providers/gemini/gemini-provider.js";
 export type { OpenAICompatibleProviderConfig } from "./providers/openai-compatible.js";
 export { createOpenAICompatibleProvider } from "./providers/openai-compatible.js";
 export type {

@@ -15,7 +15,10 @@ const env: NodeJS.ProcessEnv = {
   COMETAPI_KEY: "",
   COMETAPI_API_KEY: "",
   ANTHROPIC_API_KEY: "",
+  GEMINI_API_KEY: "",
+  GOOGLE_API_KEY: "",
 };
+delete env.GEMINI_API_BASE;
 delete env.LLMUX_DEMO_MODEL;
 delete env.ANTHROPIC_BASE_URL;
 delete env.ANTHROPIC_API_BASE;
@@ -144,6 +147,7 @@ describe("examples", () => {
     ["embeddings-images-models.ts", "2 embeddings of 8 numbers"],
     ["custom-provider.ts", 'You said: "Hi"'],
     ["anthropic.ts", 'You said: "Count from one to five."'],
+    ["gemini.ts", 'You said: "Say hello in five words."'],
   ])("%s", async (name, expected) => {
     expect(await example(name)).toContain(expected);
   });

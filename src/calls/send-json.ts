@@ -32,7 +32,7 @@ export async function sendJson(
       );
       // Mapped inside the attempt: an answer the adapter finds to be a failure (a blocked
       // prompt) is an error of this attempt, with its facts.
-      const mapped = call.adapter.doMapResponse(endpoint, json);
+      const mapped = call.adapter.doMapResponse(endpoint, json, call.model);
       if (isExpected(mapped)) return mapped;
       if (mapped.error != null) throw createEventError(attempt.context, mapped, response.headers);
       const { status, headers } = response;

@@ -87,6 +87,9 @@ const CONTEXT_WINDOW_PATTERNS: readonly RegExp[] = [
 const STRING_TOO_LONG = /string too long\. expected a string with maximum length/;
 const OTHER_FIELD_TOO_LONG = /invalid '(?!(?:messages|input|prompt)\b)[^']*': string too long/;
 
+/** A 400 that is really a wrong key (Gemini's wording). */
+const AUTHENTICATION_PHRASES: readonly string[] = ["api key not valid", "api key not found"];
+
 /** Phrases of a refusal by the provider's content filter. */
 const CONTENT_POLICY_PHRASES: readonly string[] = [
   // OpenAI's and Azure's code, and the SPEC's own wording
@@ -136,6 +139,8 @@ export function errorClassForStatus(status: number | undefined, message = ""): A
     case 400: {
       // Typographic apostrophes too: "This model’s maximum context length".
       const text = message.toLowerCase().replaceAll("\u2019", "'");
+      // Gemini answers a wrong key with a 400 ("API key not valid"), not a 401.
+      if (mentionsAny(text, AUTHENTICATION_PHRASES, [])) return AuthenticationError;
       if (isContextWindowMessage(text)) return ContextWindowExceededError;
       if (mentionsAny(text, CONTENT_POLICY_PHRASES, CONTENT_POLICY_PATTERNS)) {
         return ContentPolicyViolationError;

@@ -73,7 +73,12 @@ export interface ProviderAdapter {
    * `{ error: { message, type, code, status } }`: llmux throws it as the class of its `status`
    * (or `code`, or `type`), with the call's facts.
    */
-  doMapResponse(endpoint: Endpoint, body: Record<string, unknown>): Record<string, unknown>;
+  doMapResponse(
+    endpoint: Endpoint,
+    body: Record<string, unknown>,
+    /** The model id the call asked for (some answers do not name theirs). */
+    model: string,
+  ): Record<string, unknown>;
   /**
    * Maps one parsed stream chunk into OpenAI's `chat.completion.chunk` shape, in place.
    * Called for every chunk, so it must do the least work.

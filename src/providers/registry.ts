@@ -2,12 +2,14 @@
 import { LLMError } from "../errors/errors.js";
 import { anthropic } from "./anthropic/anthropic-provider.js";
 import { cometapi } from "./cometapi.js";
+import { gemini } from "./gemini/gemini-provider.js";
 import { openai, openaiCompatible } from "./openai.js";
 import type { ProviderAdapter } from "./provider.js";
 
 const providers = new Map<string, ProviderAdapter>([
   [anthropic.id, anthropic],
   [cometapi.id, cometapi],
+  [gemini.id, gemini],
   [openai.id, openai],
   [openaiCompatible.id, openaiCompatible],
 ]);

@@ -125,7 +125,14 @@ export class ChunkReader implements ChunkSource {
       this.#queue.push(this.#call.adapter.doMapChunk(chunk) as ModelResponseStream);
       return;
     }
-    for (const mapped of mapper(chunk, event)) this.#queue.push(mapped as ModelResponseStream);
+    for (const mapped of mapper(chunk, event)) {
+      // A failure the protocol reports as content (Gemini's blocked prompt): thrown as its error.
+      if (mapped.error != null) {
+        this.#fail(createEventError(this.#attempt.context, mapped, response.headers));
+        return;
+      }
+      this.#queue.push(mapped as ModelResponseStream);
+    }
   };
 
   #fail(error: APIError): void {
