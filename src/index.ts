@@ -2,7 +2,12 @@ export { acompletion, completion } from "./calls/completion.js";
 export { embedding } from "./calls/embedding.js";
 export { imageGeneration } from "./calls/image-generation.js";
 export { listModels } from "./calls/list-models.js";
-export type { APIErrorOptions, LLMErrorOptions, ValidationIssue } from "./errors/errors.js";
+export type {
+  APIErrorOptions,
+  LLMErrorOptions,
+  OutputParseErrorOptions,
+  ValidationIssue,
+} from "./errors/errors.js";
 export {
   APIConnectionError,
   APIError,
@@ -15,6 +20,7 @@ export {
   LLMError,
   NoDeploymentAvailableError,
   NotFoundError,
+  OutputParseError,
   PermissionDeniedError,
   RateLimitError,
   ServiceUnavailableError,
@@ -60,6 +66,16 @@ export type { RoutingStrategy } from "./router/routing-strategy.js";
 export { CompletionStream } from "./stream/completion-stream.js";
 export { streamChunkBuilder } from "./stream/stream-chunk-builder.js";
 export type {
+  FailedToolCall,
+  ParsedToolCall,
+  ParsedToolCallOf,
+} from "./structured/parse-tool-calls.js";
+export { parseToolCalls } from "./structured/parse-tool-calls.js";
+export type { ParsedCompletionStream } from "./structured/parsed-stream.js";
+export type { JsonSchemaResponseFormat } from "./structured/response-format.js";
+export type { ZodTool, ZodToolOptions } from "./structured/zod-tool.js";
+export { zodTool } from "./structured/zod-tool.js";
+export type {
   ChatCompletionAnnotation,
   ChatCompletionAudio,
   ChatCompletionMessage,
@@ -80,6 +96,9 @@ export type {
   ModelObject,
   ModelResponse,
   ModelResponseStream,
+  ParsedChatCompletionMessage,
+  ParsedChoice,
+  ParsedModelResponse,
   RoutedDeployment,
   StreamChoice,
   TokenLogprob,

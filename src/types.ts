@@ -278,3 +278,25 @@ export interface ModelObject {
   owned_by?: string | undefined;
   [key: string]: unknown;
 }
+
+/**
+ * The assistant's message of a call made with `responseFormat`: `parsed` holds the answer parsed
+ * and validated by the schema, or `null` when the model refused (`refusal` says why) or called a
+ * tool instead of answering.
+ */
+export interface ParsedChatCompletionMessage<T> extends ChatCompletionMessage {
+  parsed: T | null;
+}
+
+/** One choice of a call made with `responseFormat`. */
+export interface ParsedChoice<T> extends Choice {
+  message: ParsedChatCompletionMessage<T>;
+}
+
+/**
+ * OpenAI's `chat.completion` object of a call made with `responseFormat`: each choice's
+ * `message.parsed` is typed as the schema's output.
+ */
+export interface ParsedModelResponse<T> extends ModelResponse {
+  choices: ParsedChoice<T>[];
+}

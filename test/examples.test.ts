@@ -148,6 +148,7 @@ describe("examples", () => {
     ["custom-provider.ts", 'You said: "Hi"'],
     ["anthropic.ts", 'You said: "Count from one to five."'],
     ["gemini.ts", 'You said: "Say hello in five words."'],
+    ["tools.ts", "It is 18 degrees and clear."],
   ])("%s", async (name, expected) => {
     expect(await example(name)).toContain(expected);
   });

@@ -210,6 +210,24 @@ describe("settings", () => {
   });
 });
 
+describe("native providers", () => {
+  it("a bare claude name is Anthropic's, as in LiteLLM, and llmux has it", () => {
+    const options = routerOptionsFromLiteLLMConfig(
+      {
+        model_list: [
+          { model_name: "c", litellm_params: { model: "claude-3-5-sonnet-20240620" } },
+          { model_name: "g", litellm_params: { model: "gemini/gemini-2.5-flash" } },
+        ],
+      },
+      {},
+    );
+    expect(options.modelList.map((deployment) => deployment.params.model)).toEqual([
+      "anthropic/claude-3-5-sonnet-20240620",
+      "gemini/gemini-2.5-flash",
+    ]);
+  });
+});
+
 describe("problems, each named by its path with the fix", () => {
   it("a provider llmux does not have", () => {
     const config = {
@@ -220,7 +238,7 @@ describe("problems, each named by its path with the fix", () => {
           model_name: "b",
           litellm_params: { model: "azure/gpt-4o-eu", api_version: "2024-06-01" },
         },
-        { model_name: "c", litellm_params: { model: "claude-3-5-sonnet-20240620" } },
+        { model_name: "c", litellm_params: { model: "gemini-1.5-pro" } },
       ],
     };
     const error = errorOf(config);
@@ -231,7 +249,7 @@ describe("problems, each named by its path with the fix", () => {
     expect(error.issues).toContainEqual({
       path: "model_list[3].litellm_params.model",
       message: expect.stringContaining(
-        `provider "anthropic" (LiteLLM's provider for that bare name)`,
+        `provider "vertex_ai" (LiteLLM's provider for that bare name)`,
       ),
     });
     expect(error.issues).toContainEqual({

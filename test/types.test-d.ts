@@ -17,6 +17,10 @@ import {
   Router,
   streamChunkBuilder,
 } from "../src/index.js";
+import { parseToolCalls } from "../src/structured/parse-tool-calls.js";
+import type { ParsedCompletionStream } from "../src/structured/parsed-stream.js";
+import { zodTool } from "../src/structured/zod-tool.js";
+import type { ParsedModelResponse } from "../src/types.js";
 
 const messages = [{ role: "user" as const, content: "Hi" }];
 
@@ -115,5 +119,69 @@ describe("Router types", () => {
       // @ts-expect-error messages belong to each call
       modelList: [{ modelName: "x", params: { model: "openai/x", messages } }],
     });
+  });
+});
+
+describe("structured output types", async () => {
+  const { z } = await import("zod");
+  const Weather = z.object({
+    city: z.string(),
+    celsius: z.number().optional(),
+    unit: z.enum(["C", "F"]).default("C"),
+    count: z.string().transform(Number),
+  });
+  type Parsed = { city: string; celsius?: number | undefined; unit: "C" | "F"; count: number };
+
+  it("types message.parsed as the schema's output", () => {
+    const call = completion({ model: "openai/gpt-5", messages, responseFormat: Weather });
+    expectTypeOf(call).toEqualTypeOf<Promise<ParsedModelResponse<Parsed>>>();
+    expectTypeOf<
+      Awaited<typeof call>["choices"][number]["message"]["parsed"]
+    >().toEqualTypeOf<Parsed | null>();
+    expectTypeOf(
+      completion({ model: "openai/gpt-5", messages, stream: false, responseFormat: Weather }),
+    ).toEqualTypeOf<Promise<ParsedModelResponse<Parsed>>>();
+    expectTypeOf<ParsedModelResponse<Parsed>>().toMatchTypeOf<ModelResponse>();
+  });
+
+  it("types a stream's final()", () => {
+    const call = completion({
+      model: "openai/gpt-5",
+      messages,
+      stream: true,
+      responseFormat: Weather,
+    });
+    expectTypeOf(call).toEqualTypeOf<Promise<ParsedCompletionStream<Parsed>>>();
+    expectTypeOf<ParsedCompletionStream<Parsed>>().toMatchTypeOf<CompletionStream>();
+    expectTypeOf<Awaited<ReturnType<ParsedCompletionStream<Parsed>["final"]>>>().toEqualTypeOf<
+      ParsedModelResponse<Parsed>
+    >();
+  });
+
+  it("keeps the other overloads", () => {
+    expectTypeOf(completion({ model: "openai/gpt-5", messages })).toEqualTypeOf<
+      Promise<ModelResponse>
+    >();
+    // @ts-expect-error responseFormat is a zod schema
+    completion({ model: "openai/gpt-5", messages, responseFormat: { type: "json_object" } });
+  });
+
+  it("types parsed tool calls by name", () => {
+    const weather = zodTool({ name: "get_weather", parameters: z.object({ city: z.string() }) });
+    const search = zodTool({
+      name: "search",
+      parameters: z.object({ query: z.string(), limit: z.number() }),
+    });
+    expectTypeOf(weather.function.name).toEqualTypeOf<"get_weather">();
+    const response = {} as ModelResponse;
+    for (const call of parseToolCalls(response, [weather, search])) {
+      if (call.error) {
+        expectTypeOf(call.arguments).toEqualTypeOf<undefined>();
+        continue;
+      }
+      if (call.name === "get_weather")
+        expectTypeOf(call.arguments).toEqualTypeOf<{ city: string }>();
+      else expectTypeOf(call.arguments).toEqualTypeOf<{ query: string; limit: number }>();
+    }
   });
 });

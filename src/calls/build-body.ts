@@ -18,6 +18,7 @@ const CLIENT_OPTION_KEYS: ReadonlySet<string> = new Set([
   "mockResponse",
   "dispatcher",
   "fetch",
+  "responseFormat",
 ]);
 
 /** Whether `key` of a call's parameters is a wire parameter (sent), not a client option. */

@@ -2,14 +2,23 @@
  * `completion()`: validates, resolves the call, and hands back a `ModelResponse` (`send-json.ts`)
  * or a `CompletionStream` (`stream/open-stream.ts`); a `mockResponse` answers without a request.
  */
+import type * as Zod from "zod";
 import { prepareRequest } from "../http/prepare-request.js";
+import { loadZod } from "../params/load-zod.js";
 import { parseModel } from "../params/parse-model.js";
 import type { CompletionParams } from "../params/schemas.js";
 import { validateParams } from "../params/validate-params.js";
 import { CompletionStream } from "../stream/completion-stream.js";
 import { openStream } from "../stream/open-stream.js";
 import type { StreamObserver } from "../stream/stream-observer.js";
-import type { ModelResponse } from "../types.js";
+import { parseCompletion } from "../structured/parse-completion.js";
+import {
+  createParsedStreamCollector,
+  type ParsedCompletionStream,
+} from "../structured/parsed-stream.js";
+import { checkResponseFormat, toResponseFormat } from "../structured/response-format.js";
+import { createZodRuntime, type SchemaRuntime } from "../structured/schema-runtime.js";
+import type { ModelResponse, ParsedModelResponse } from "../types.js";
 import { buildBody } from "./build-body.js";
 import { checkSupportedParams } from "./check-supported-params.js";
 import { noRequestHiddenParams } from "./hidden-params.js";
@@ -39,6 +48,26 @@ const isChatCompletion = (json: Record<string, unknown>) => Array.isArray(json.c
  * @throws {AuthenticationError} when the provider needs a key and none is found.
  * @throws {APIError} a subclass for each failure of the provider's API; see the README.
  */
+export function completion<S extends Zod.core.$ZodType>(
+  params: CompletionParams & { stream: true; responseFormat: S },
+): Promise<ParsedCompletionStream<Zod.output<S>>>;
+/**
+ * Calls a chat model for an answer of the shape of a zod schema: OpenAI's strict
+ * `response_format` is sent, and each choice's `message.parsed` holds the answer parsed by the
+ * schema (`null` for a refusal, with `message.refusal`).
+ *
+ * @example
+ * const Weather = z.object({ city: z.string(), celsius: z.number() });
+ * const response = await completion({ model: "openai/gpt-5", messages, responseFormat: Weather });
+ * const weather = response.choices[0]?.message.parsed; // { city: string; celsius: number } | null
+ *
+ * @throws {OutputParseError} when an answer is not JSON or fails the schema (not retried).
+ * @throws {BadRequestError} before any request, for a schema strict mode cannot express.
+ */
+export function completion<S extends Zod.core.$ZodType>(
+  params: CompletionParams & { stream?: false | null | undefined; responseFormat: S },
+): Promise<ParsedModelResponse<Zod.output<S>>>;
+/** Calls a chat model and resolves to a {@link CompletionStream} of its chunks. */
 export function completion(params: CompletionParams & { stream: true }): Promise<CompletionStream>;
 /**
  * Calls a chat model and resolves to OpenAI's `chat.completion` object.
@@ -68,19 +97,63 @@ export async function runCompletion(
   const mock = params?.mockResponse;
   if (mock !== undefined) return mockCompletion(params, mock, observer);
   const call = await prepareCall("completion", params);
+  const structured = await prepareStructured(params, call.adapter.id, call.model);
   const dropped = checkSupportedParams(call.adapter, "chat", params);
   const body = buildBody(params, call.model, dropped);
+  if (structured !== undefined) body.response_format = structured.responseFormat;
   if (params.stream === true) {
     if (body.stream_options == null) body.stream_options = { include_usage: true };
     const request = prepareRequest(call, "chat", body);
-    return openStream(call, request, {
+    const collector = structured?.collect(call.model, observer);
+    const stream = await openStream(call, request, {
       streamIdleTimeout: params.streamIdleTimeout,
       includeUsage: params.stream_options?.include_usage !== false,
-      observer,
+      observer: collector?.observer ?? observer,
     });
+    return collector === undefined ? stream : collector.attach(stream);
   }
   const response = await sendJson(call, "chat", body, isChatCompletion, "a chat.completion object");
-  return response as ModelResponse;
+  if (structured === undefined) return response as ModelResponse;
+  return parseCompletion(
+    response as ModelResponse,
+    structured.schema,
+    structured.runtime,
+    call.model,
+  );
+}
+
+/** What a call with `responseFormat` needs: the `response_format` to send, and how to parse. */
+interface Structured {
+  schema: Zod.core.$ZodType;
+  runtime: SchemaRuntime;
+  responseFormat: Record<string, unknown>;
+  collect(
+    model: string,
+    observer: StreamObserver | undefined,
+  ): ReturnType<typeof createParsedStreamCollector>;
+}
+
+/**
+ * For a call with `responseFormat` (zod loaded then, never otherwise): checks it can be sent,
+ * and builds the strict `response_format`, before any request.
+ */
+async function prepareStructured(
+  params: CompletionParams,
+  provider: string,
+  model: string,
+): Promise<Structured | undefined> {
+  const schema = params.responseFormat;
+  if (schema === undefined) return undefined;
+  checkResponseFormat(params, provider, model);
+  const runtime = createZodRuntime(await loadZod());
+  const responseFormat = { ...toResponseFormat(schema, runtime) };
+  return {
+    schema,
+    runtime,
+    responseFormat,
+    collect: (streamModel, observer) =>
+      createParsedStreamCollector(schema, runtime, streamModel, observer),
+  };
 }
 
 /** A call with `mockResponse`: validated as any call, answered without network or key. */
@@ -91,18 +164,25 @@ async function mockCompletion(
 ): Promise<ModelResponse | CompletionStream> {
   await validateParams("completion", params);
   const { adapter, model } = parseModel(params.model);
+  const structured = await prepareStructured(params, adapter.id, model);
   params.signal?.throwIfAborted();
   if (mock instanceof Error) throw mock;
-  if (params.stream !== true) return createMockResponse(adapter.id, model, params.messages, mock);
+  if (params.stream !== true) {
+    const response = createMockResponse(adapter.id, model, params.messages, mock);
+    if (structured === undefined) return response;
+    return parseCompletion(response, structured.schema, structured.runtime, model);
+  }
   const includeUsage = params.stream_options?.include_usage !== false;
   const chunks = createMockChunks(model, params.messages, mock, includeUsage);
-  return new CompletionStream(
+  const collector = structured?.collect(model, observer);
+  const stream = new CompletionStream(
     createMockSource(chunks, params.signal),
     undefined,
     noRequestHiddenParams(adapter.id),
     undefined,
-    observer,
+    collector?.observer ?? observer,
   );
+  return collector === undefined ? stream : collector.attach(stream);
 }
 
 /** LiteLLM's other name for {@link completion}: the same function. */

@@ -2,6 +2,7 @@
  * The error classes llmux throws. Each class decides `isRetryable` when it is made (the retry
  * code only reads it); every field is given to the constructor and never changes after.
  */
+import type * as Zod from "zod";
 
 /** Details every llmux error can carry. */
 export interface LLMErrorOptions {
@@ -60,6 +61,41 @@ export class LLMError extends Error {
   /** For `JSON.stringify(error)`: the name and message (an `Error` hides them) and every field. */
   toJSON(): Record<string, unknown> {
     return { ...(this as Record<string, unknown>), name: this.name, message: this.message };
+  }
+}
+
+/** Details of an answer that did not parse as the schema asked for. */
+export interface OutputParseErrorOptions extends LLMErrorOptions {
+  /** The text that did not parse: the message's content, or a tool call's arguments. */
+  text: string;
+  /** zod's issues when the text was JSON that failed the schema; empty when it was not JSON. */
+  issues?: readonly Zod.core.$ZodIssue[] | undefined;
+  /** The choice's `finish_reason`: `"length"` when `max_tokens` cut the answer. */
+  finishReason?: string | null | undefined;
+}
+
+/**
+ * A structured answer (`responseFormat`, or a tool call's arguments) that is not JSON, or is
+ * JSON that fails the schema. Not retryable, and not retried: the request succeeded.
+ */
+export class OutputParseError extends LLMError {
+  override name = "OutputParseError";
+  /** zod's issues when the text was JSON that failed the schema; empty when it was not JSON. */
+  readonly issues: readonly Zod.core.$ZodIssue[];
+  /** The choice's `finish_reason`: `"length"` when `max_tokens` cut the answer. */
+  readonly finishReason: string | null | undefined;
+  /**
+   * The raw text that did not parse. Not enumerable, so that it stays out of
+   * `JSON.stringify(error)` and `util.inspect(error)` (it is response content, which may hold
+   * personal data) unless asked for.
+   */
+  declare readonly text: string;
+
+  constructor(message: string, options: OutputParseErrorOptions) {
+    super(message, { ...options, isRetryable: false });
+    this.issues = options.issues ?? [];
+    this.finishReason = options.finishReason;
+    Object.defineProperty(this, "text", { value: options.text, enumerable: false });
   }
 }
 

@@ -13,6 +13,7 @@
  * it never accepts what zod rejects (every single change to usual calls, and generated
  * parameters), and that it knows exactly the schemas' keys.
  */
+import { isZodSchema } from "../structured/is-zod-schema.js";
 import type { CallName } from "./schemas.js";
 
 /** Whether a value given for a key surely passes the key's schema. */
@@ -294,6 +295,7 @@ const rulesByCall: Record<CallName, CallRules> = {
       ...clientOptionChecks,
       streamIdleTimeout: isMilliseconds,
       mockResponse: isMockResponse,
+      responseFormat: isZodSchema,
     },
   ),
   embedding: createRules(

@@ -6,6 +6,7 @@
 
 import type { Dispatcher } from "undici";
 import type * as Zod from "zod";
+import { isZodSchema } from "../structured/is-zod-schema.js";
 import { loadedZod } from "./load-zod.js";
 
 // Evaluated only through `loadSchemas()`, after zod is loaded, when `quickCheck()` is unsure of a
@@ -239,6 +240,9 @@ export const completionParamsSchema = z.strictObject({
   ...clientOptionsShape,
   streamIdleTimeout: milliseconds.optional(),
   mockResponse: mockResponseSchema,
+  responseFormat: z
+    .custom<Zod.core.$ZodType>(isZodSchema, "must be a zod schema, such as z.object({ ... })")
+    .optional(),
 });
 
 type InferredCompletionParams = Zod.input<typeof completionParamsSchema>;
@@ -393,6 +397,17 @@ export interface CompletionParams extends ClientOptions, ChatWireParams {
    * `stream: true`); an `Error` is thrown as it is.
    */
   mockResponse?: string | Error | undefined;
+  /**
+   * A zod schema of the answer: sent as OpenAI's strict `response_format` (`json_schema`, made
+   * with zod's own conversion: every key required, optional ones as nullable,
+   * `additionalProperties: false`), and the answer parsed into `choices[i].message.parsed`,
+   * typed as the schema's output. An answer that does not parse is an `OutputParseError`; a
+   * refusal gives `parsed: null` and `message.refusal`. For `openai/`, `cometapi/`,
+   * `openai_compatible/` and providers made with `createOpenAICompatibleProvider`; not with
+   * `response_format`.
+   * @example z.object({ city: z.string(), temperature: z.number() })
+   */
+  responseFormat?: Zod.core.$ZodType | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,49 @@
+/** Sets `message.parsed` on each choice of a `responseFormat` call's answer. */
+import type * as Zod from "zod";
+import { OutputParseError } from "../errors/errors.js";
+import type { ModelResponse, ParsedModelResponse } from "../types.js";
+import { parseOutput } from "./parse-output.js";
+import type { SchemaRuntime } from "./schema-runtime.js";
+
+/**
+ * Parses each choice's content by `schema` into `message.parsed`, in place. A refusal
+ * (`message.refusal` set) and a turn that calls tools instead of answering give `parsed: null`,
+ * as openai-node's `parse()` does.
+ *
+ * @throws {OutputParseError} for content that is not JSON, fails the schema, or is missing.
+ */
+export function parseCompletion<T>(
+  response: ModelResponse,
+  schema: Zod.core.$ZodType,
+  runtime: SchemaRuntime,
+  model: string | undefined,
+): ParsedModelResponse<T> {
+  const provider = response._hidden_params?.provider;
+  for (const choice of response.choices) {
+    const message = choice.message;
+    const content = message.content;
+    const refused = typeof message.refusal === "string" && message.refusal !== "";
+    const calledTools = Array.isArray(message.tool_calls) && message.tool_calls.length > 0;
+    if (refused || ((content == null || content === "") && calledTools)) {
+      message.parsed = null;
+      continue;
+    }
+    const source = {
+      what: choices(response) ? `the answer of choice ${choice.index}` : "the answer",
+      provider,
+      model,
+      finishReason: choice.finish_reason,
+    };
+    if (typeof content !== "string" || content === "") {
+      const reason = choice.finish_reason === "length" ? " (cut by max_tokens)" : "";
+      throw new OutputParseError(
+        `llmux: the answer${provider === undefined ? "" : ` of ${provider}/${model ?? ""}`} has no content to parse${reason}: no JSON, no refusal, no tool call.`,
+        { text: "", provider, model, finishReason: choice.finish_reason },
+      );
+    }
+    message.parsed = parseOutput(content, schema, runtime, source);
+  }
+  return response as ParsedModelResponse<T>;
+}
+
+const choices = (response: ModelResponse) => response.choices.length > 1;
