@@ -45,7 +45,6 @@ export type {
 } from "./params/schemas.js";
 export type { AnthropicProviderConfig } from "./providers/anthropic/anthropic-provider.js";
 export { createAnthropicProvider } from "./providers/anthropic/anthropic-provider.js";
-export type { AnthropicThinkingBlock } from "./providers/anthropic/thinking-block.js";
 export type { GeminiProviderConfig } from "./providers/gemini/gemini-provider.js";
 export { createGeminiProvider } from "./providers/gemini/gemini-provider.js";
 export type { OpenAICompatibleProviderConfig } from "./providers/openai-compatible.js";
@@ -76,6 +75,7 @@ export type { JsonSchemaResponseFormat } from "./structured/response-format.js";
 export type { ZodTool, ZodToolOptions } from "./structured/zod-tool.js";
 export { zodTool } from "./structured/zod-tool.js";
 export type {
+  AnthropicThinkingBlock,
   ChatCompletionAnnotation,
   ChatCompletionAudio,
   ChatCompletionMessage,

@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import {
+  APIConnectionError,
+  APIError,
   AuthenticationError,
   BadRequestError,
   completion,
@@ -261,5 +263,72 @@ describe("a provider that cannot honour every parameter", () => {
   it("drop_params is pointed to dropParams", async () => {
     const error = await call({ drop_params: true }).catch((caught: unknown) => caught);
     expect((error as Error).message).toContain("`dropParams`");
+  });
+});
+
+describe("an adapter that fails to map an answer", () => {
+  const base = createOpenAICompatibleProvider({
+    id: "buggy",
+    defaultApiBase: "http://127.0.0.1:9/v1",
+  });
+  registerProvider({
+    ...base,
+    doMapResponse: () => {
+      throw new TypeError("cannot read properties of undefined (reading 'content')");
+    },
+    doCreateStreamMapper: () => () => {
+      throw new TypeError("no such block");
+    },
+  });
+
+  it("is an APIError saying so, not a connection failure, and not retried", async () => {
+    const error = await completion({
+      model: "buggy/m",
+      messages,
+      apiKey: "sk-test-mapping",
+      apiBase: server.apiBase,
+      maxRetries: 2,
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(APIError);
+    expect(error).not.toBeInstanceOf(APIConnectionError);
+    expect((error as APIError).message).toContain("could not be mapped to OpenAI's shape");
+    expect((error as APIError).isRetryable).toBe(false);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("in a stream too", async () => {
+    server.handle((_, response) => {
+      response.writeHead(200, { "content-type": "text/event-stream" });
+      response.end(`data: ${JSON.stringify({ id: "x", choices: [] })}\n\n`);
+    });
+    const error = await completion({
+      model: "buggy/m",
+      messages,
+      apiKey: "sk-test-mapping",
+      apiBase: server.apiBase,
+      stream: true,
+      maxRetries: 2,
+    }).catch((caught: unknown) => caught);
+    server.handle((_, response) => sendJson(response, 200, chatCompletionBody("ok")));
+    expect((error as APIError).message).toContain("no such block");
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe("null wire parameters", () => {
+  it("are not refused by a provider that cannot honour them (null is OpenAI's 'not set')", async () => {
+    registerProvider({
+      ...createOpenAICompatibleProvider({ id: "strict", defaultApiBase: "http://127.0.0.1:9/v1" }),
+      supportedParams: { chat: new Set(["temperature"]) },
+    });
+    await completion({
+      model: "strict/m",
+      messages,
+      apiKey: "sk-test-mapping",
+      apiBase: server.apiBase,
+      seed: null,
+      logprobs: null,
+    } as never);
+    expect(server.requests).toHaveLength(1);
   });
 });

@@ -23,7 +23,8 @@ export function checkSupportedParams(
   const given = params as Record<string, unknown>;
   const unsupported: string[] = [];
   for (const key in given) {
-    if (given[key] === undefined || ALWAYS.has(key) || !isWireParam(key)) continue;
+    // null is OpenAI's "not set": nothing to honour.
+    if (given[key] == null || ALWAYS.has(key) || !isWireParam(key)) continue;
     if (!supported.has(key)) unsupported.push(key);
   }
   if (unsupported.length === 0) return undefined;

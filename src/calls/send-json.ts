@@ -2,7 +2,12 @@
  * The calls whose answer is one JSON object (a chat completion, an embedding list, an image list,
  * a model list): send, read the JSON, map it through the adapter, attach `_hidden_params`.
  */
-import { createEventError, createInvalidBodyError } from "../errors/create-error.js";
+import {
+  createEventError,
+  createInvalidBodyError,
+  createMappingError,
+} from "../errors/create-error.js";
+import { LLMError } from "../errors/errors.js";
 import { prepareRequest } from "../http/prepare-request.js";
 import { readJsonBody } from "../http/read-json-body.js";
 import type { ResolvedCall } from "../http/resolved-call.js";
@@ -32,7 +37,13 @@ export async function sendJson(
       );
       // Mapped inside the attempt: an answer the adapter finds to be a failure (a blocked
       // prompt) is an error of this attempt, with its facts.
-      const mapped = call.adapter.doMapResponse(endpoint, json, call.model);
+      let mapped: Record<string, unknown>;
+      try {
+        mapped = call.adapter.doMapResponse(endpoint, json, call.model);
+      } catch (error) {
+        if (error instanceof LLMError) throw error;
+        throw createMappingError(attempt.context, response.status, response.headers, error);
+      }
       if (isExpected(mapped)) return mapped;
       if (mapped.error != null) throw createEventError(attempt.context, mapped, response.headers);
       const { status, headers } = response;

@@ -321,6 +321,26 @@ export function createTooLargeError(
   );
 }
 
+/**
+ * Builds the `APIError` for an answer the provider's adapter failed to map to OpenAI's shape (a
+ * bug, or a shape nobody foresaw): not a connection failure, and not retried.
+ */
+export function createMappingError(
+  context: ErrorContext,
+  status: number,
+  headers: Record<string, string>,
+  cause: unknown,
+): APIError {
+  const requestId = requestIdOf(headers);
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return makeError(
+    APIError,
+    context,
+    `${where(context)}: the ${context.provider} answer could not be mapped to OpenAI's shape (${reason})${requestIdSuffix(requestId)}`,
+    { status, requestId, headers, cause, isRetryable: false },
+  );
+}
+
 /** A UTF-8 byte order mark before a JSON body is not part of the JSON. */
 export function stripBOM(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;

@@ -56,7 +56,6 @@ const catalogAdapter: ProviderAdapter = {
     body: undefined,
   }),
   doMapResponse: (_endpoint, body) => body,
-  doMapChunk: (chunk) => chunk,
 };
 
 /**

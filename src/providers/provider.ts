@@ -81,9 +81,10 @@ export interface ProviderAdapter {
   ): Record<string, unknown>;
   /**
    * Maps one parsed stream chunk into OpenAI's `chat.completion.chunk` shape, in place.
-   * Called for every chunk, so it must do the least work.
+   * Called for every chunk, so it must do the least work. Not needed with
+   * `doCreateStreamMapper`; without either, a chunk is taken as it came.
    */
-  doMapChunk(chunk: Record<string, unknown>): Record<string, unknown>;
+  doMapChunk?(chunk: Record<string, unknown>): Record<string, unknown>;
   /**
    * For a protocol whose stream events are not OpenAI chunks (Anthropic's `message_start`,
    * `content_block_delta`, ...): makes the mapper of one stream. It gets each event's parsed

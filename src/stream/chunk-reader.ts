@@ -11,6 +11,7 @@ import {
   createIdleTimeoutError,
   createInvalidBodyError,
   createInvalidEventError,
+  createMappingError,
 } from "../errors/create-error.js";
 import type { APIError } from "../errors/errors.js";
 import { redactTruncated } from "../errors/redact.js";
@@ -122,10 +123,21 @@ export class ChunkReader implements ChunkSource {
     }
     const mapper = this.#mapper;
     if (mapper === undefined) {
-      this.#queue.push(this.#call.adapter.doMapChunk(chunk) as ModelResponseStream);
+      const adapter = this.#call.adapter;
+      const mapped = adapter.doMapChunk === undefined ? chunk : adapter.doMapChunk(chunk);
+      this.#queue.push(mapped as ModelResponseStream);
       return;
     }
-    for (const mapped of mapper(chunk, event)) {
+    let chunks: readonly Record<string, unknown>[];
+    try {
+      chunks = mapper(chunk, event);
+    } catch (cause) {
+      this.#fail(
+        createMappingError(this.#attempt.context, response.status, response.headers, cause),
+      );
+      return;
+    }
+    for (const mapped of chunks) {
       // A failure the protocol reports as content (Gemini's blocked prompt): thrown as its error.
       if (mapped.error != null) {
         this.#fail(createEventError(this.#attempt.context, mapped, response.headers));

@@ -2,8 +2,8 @@
 
 import { attachHiddenParams, noRequestHiddenParams } from "../calls/hidden-params.js";
 import { BadRequestError } from "../errors/errors.js";
-import type { AnthropicThinkingBlock } from "../providers/anthropic/thinking-block.js";
 import type {
+  AnthropicThinkingBlock,
   ChatCompletionAudio,
   ChatCompletionMessage,
   ChatCompletionMessageToolCall,

@@ -114,9 +114,6 @@ export function createAnthropicProvider(config: AnthropicProviderConfig): Provid
       return body;
     },
 
-    // Never called: `doCreateStreamMapper` maps the stream's events.
-    doMapChunk: (chunk) => chunk,
-
     doCreateStreamMapper: createStreamMapper,
   };
 }

@@ -145,9 +145,6 @@ export function createGeminiProvider(config: GeminiProviderConfig): ProviderAdap
       }
     },
 
-    // Never called: the stream mapper below maps Gemini's events.
-    doMapChunk: (chunk) => chunk,
-
     doCreateStreamMapper: createStreamMapper,
   };
 }
