@@ -59,8 +59,13 @@ describe("loadCometAPIModelInfo()", () => {
     const info = getModelInfo("cometapi/gpt-5");
     expect(info?.inputCostPerToken).toBe(1e-6);
     expect(info?.outputCostPerToken).toBe(8e-6);
-    // CometAPI gives no cached price: the vendor's is not mixed in; its context window is kept.
-    expect(info?.cachedInputCostPerToken).toBeUndefined();
+    // CometAPI gives no cached price: the vendor's discount for cached reads applies to
+    // CometAPI's input price (not the vendor's price itself); its context window is kept.
+    const vendor = getModelInfo("openai/gpt-5")!;
+    expect(info?.cachedInputCostPerToken).toBeCloseTo(
+      (1e-6 * vendor.cachedInputCostPerToken!) / vendor.inputCostPerToken!,
+      15,
+    );
     expect(info?.maxInputTokens).toBe(getModelInfo("openai/gpt-5")?.maxInputTokens);
     expect(getModelInfo("cometapi/openai/gpt-4o")?.inputCostPerToken).toBe(2e-6);
     expect(getModelInfo("cometapi/house-video")).toEqual({ costPerRequest: 0.25 });

@@ -128,16 +128,18 @@ describe("registerModelInfo()", () => {
     expect(getModelInfo("cometapi/house-model")).toBeUndefined();
   });
 
-  it("wins over the catalog: its prices replace all of the catalog's, its limits merge", () => {
+  it("wins over the catalog: its prices replace the catalog's (cache prices keep the catalog's discount), its limits merge", () => {
     const catalog = getModelInfo("openai/gpt-4o-mini")!;
     registerModelInfo("cometapi/gpt-4o-mini", {
       inputCostPerToken: 1e-7,
       outputCostPerToken: 4e-7,
     });
+    const discount = catalog.cachedInputCostPerToken! / catalog.inputCostPerToken!;
     expect(getModelInfo("cometapi/gpt-4o-mini")).toEqual({
       maxInputTokens: catalog.maxInputTokens,
       inputCostPerToken: 1e-7,
       outputCostPerToken: 4e-7,
+      cachedInputCostPerToken: 1e-7 * discount,
     });
     expect(getModelInfo("openai/gpt-4o-mini")).toEqual(catalog);
   });

@@ -170,6 +170,16 @@ function resolve(key: string): ModelInfo | undefined {
   const merged: ModelInfo = { ...fromCatalog };
   if (PRICE_FIELDS.some((field) => fromRegistry[field] !== undefined)) {
     for (const field of PRICE_FIELDS) delete merged[field];
+    // A registered input price without cache prices (CometAPI's catalog gives none): the
+    // catalog's discount for cached reads and writes, applied to the registered price, rather
+    // than charging cached tokens at the full input price.
+    const input = fromRegistry.inputCostPerToken;
+    const catalogInput = fromCatalog.inputCostPerToken;
+    if (input !== undefined && catalogInput !== undefined && catalogInput > 0) {
+      const { cachedInputCostPerToken: cached, cacheWriteInputCostPerToken: write } = fromCatalog;
+      if (cached !== undefined) merged.cachedInputCostPerToken = (input * cached) / catalogInput;
+      if (write !== undefined) merged.cacheWriteInputCostPerToken = (input * write) / catalogInput;
+    }
   }
   for (const [field, value] of Object.entries(fromRegistry) as [keyof ModelInfo, unknown][]) {
     if (value !== undefined) Object.assign(merged, { [field]: value });
