@@ -131,7 +131,7 @@ describe.each(STREAMS)("%s", (name) => {
         model: message.model,
       });
     }
-    expect(chunks[0]?.choices[0]?.delta).toEqual({ role: "assistant" });
+    expect(chunks[0]?.choices[0]?.delta).toMatchObject({ role: "assistant" });
     // The usage chunk comes last, alone.
     expect(chunks.at(-1)?.choices).toEqual([]);
     expect(chunks.filter((chunk) => chunk.usage != null)).toHaveLength(1);
@@ -168,8 +168,7 @@ describe("stream mapping", () => {
         chunk.choices[0]?.finish_reason ?? null,
       ]),
     ).toEqual([
-      [{ role: "assistant" }, null],
-      [{ content: "I" }, null],
+      [{ role: "assistant", content: "I" }, null],
       [{ content: "'ll check the current weather in Paris for you." }, null],
       [
         {
@@ -302,5 +301,38 @@ describe("error events", () => {
     const { seen, error } = await readUntilError(await streamOf());
     expect(seen.join("")).toBe("Hello there!");
     expect(error).toBeInstanceOf(APIConnectionError);
+  });
+});
+
+describe("an overloaded error right after message_start", () => {
+  const start = `event: message_start\ndata: ${JSON.stringify({
+    type: "message_start",
+    message: {
+      id: "msg_1",
+      type: "message",
+      role: "assistant",
+      model: "claude-sonnet-4-5",
+      content: [],
+      usage: { input_tokens: 5, output_tokens: 1 },
+    },
+  })}\n\n`;
+  const overloaded = `event: error\ndata: ${JSON.stringify({
+    type: "error",
+    error: { type: "overloaded_error", message: "Overloaded" },
+  })}\n\n`;
+  const text = (content: string) =>
+    `event: content_block_start\ndata: ${JSON.stringify({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } })}\n\nevent: content_block_delta\ndata: ${JSON.stringify({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: content } })}\n\nevent: message_stop\ndata: {"type":"message_stop"}\n\n`;
+
+  it("comes before the first chunk: the attempt fails and is retried", async () => {
+    let requests = 0;
+    server.handle((_, response) =>
+      sendEvents(response, requests++ === 0 ? start + overloaded : start + text("Hi there"), {
+        "retry-after-ms": "0",
+      }),
+    );
+    const stream = await streamOf({ maxRetries: 1 });
+    const chunks = await collect(stream);
+    expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? "").join("")).toBe("Hi there");
+    expect(stream._hidden_params.attempts).toBe(2);
   });
 });

@@ -3,7 +3,7 @@
  *
  * | Anthropic event | chunk |
  * |---|---|
- * | `message_start` | `delta: { role: "assistant" }`, with the message's id and model; its usage kept |
+ * | `message_start` | none: its id, model and usage are kept; the first chunk of content carries `role: "assistant"` |
  * | `content_block_start` `text` | its text, if any |
  * | `content_block_start` `tool_use` | `tool_calls: [{ index, id, type: "function", function: { name, arguments: "" } }]` |
  * | `content_block_delta` `text_delta` | `content` |
@@ -87,14 +87,26 @@ export function createStreamMapper(input: StreamMapperInput): StreamMapper {
   let toolCalls = 0;
   const usage: Record<string, unknown> = {};
   let hasUsage = false;
+  /**
+   * The role rides on the first chunk of content, not on a chunk of its own at `message_start`:
+   * so an error event right after `message_start` (an overloaded model) still comes before the
+   * first chunk, fails the attempt and is retried (or, through a Router, falls back).
+   */
+  let roleSent = false;
 
-  const chunk = (delta: Chunk, finishReason: string | null): Chunk => ({
-    id,
-    object: "chat.completion.chunk",
-    created,
-    model,
-    choices: [{ index: 0, delta, finish_reason: finishReason }],
-  });
+  const chunk = (delta: Chunk, finishReason: string | null): Chunk => {
+    if (!roleSent) {
+      roleSent = true;
+      delta = { role: "assistant", ...delta };
+    }
+    return {
+      id,
+      object: "chat.completion.chunk",
+      created,
+      model,
+      choices: [{ index: 0, delta, finish_reason: finishReason }],
+    };
+  };
 
   const startBlock = (index: number, start: Record<string, unknown>): readonly Chunk[] => {
     switch (start.type) {
@@ -212,7 +224,7 @@ export function createStreamMapper(input: StreamMapperInput): StreamMapper {
         blocks = [];
         mergeUsage(usage, message.usage);
         hasUsage ||= isRecord(message.usage);
-        return [chunk({ role: "assistant" }, null)];
+        return NO_CHUNKS;
       }
       case "message_delta": {
         mergeUsage(usage, data.usage);
