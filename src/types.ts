@@ -139,7 +139,8 @@ export interface HiddenParams {
   headers: Record<string, string>;
   /**
    * What the call cost in USD, where the model's price is known (`getModelInfo`,
-   * `registerModelInfo`): set on non-streamed answers.
+   * `registerModelInfo`): on an answer at once, on a stream once it has ended (from its usage
+   * chunk).
    */
   responseCost?: number | undefined;
   /** Through a Router: the deployment that answered. */

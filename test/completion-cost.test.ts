@@ -262,3 +262,37 @@ describe("_hidden_params.responseCost", () => {
     expect(response._hidden_params.responseCost).toBeUndefined();
   });
 });
+
+describe("_hidden_params.responseCost on a stream", () => {
+  it("is set when the stream ends, from its usage chunk", async () => {
+    registerModelInfo("openai_compatible/priced-stream", {
+      inputCostPerToken: 0.000_001,
+      outputCostPerToken: 0.000_002,
+    });
+    server.handle((_, response) =>
+      sendEvents(
+        response,
+        [
+          chunkBody({ role: "assistant", content: "Hi" }),
+          chunkBody({}, "stop"),
+          {
+            ...chunkBody({}),
+            choices: [],
+            usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+          },
+        ]
+          .map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`)
+          .join(""),
+      ),
+    );
+    const stream = await completion({
+      model: "openai_compatible/priced-stream",
+      messages: [{ role: "user", content: "Hi" }],
+      apiBase: server.apiBase,
+      stream: true,
+    });
+    expect(stream._hidden_params.responseCost).toBeUndefined();
+    await collect(stream);
+    expect(stream._hidden_params.responseCost).toBeCloseTo(10 * 0.000_001 + 5 * 0.000_002, 12);
+  });
+});

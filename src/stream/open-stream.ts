@@ -15,6 +15,7 @@ import { DEFAULT_STREAM_IDLE_TIMEOUT_MS } from "../params/defaults.js";
 import type { ModelResponseStream } from "../types.js";
 import { ChunkReader } from "./chunk-reader.js";
 import { CompletionStream } from "./completion-stream.js";
+import { createPricingObserver } from "./pricing-observer.js";
 import type { StreamObserver } from "./stream-observer.js";
 
 const neverExpected = () => false;
@@ -62,5 +63,6 @@ export async function openStream(
     signal === undefined
       ? undefined
       : onAbort(signal, () => attempt.abort("caller", signal.reason));
-  return new CompletionStream(reader, first, hidden, unsubscribe, observer);
+  const pricing = createPricingObserver(`${call.adapter.id}/${call.model}`, hidden, observer);
+  return new CompletionStream(reader, first, hidden, unsubscribe, pricing);
 }
