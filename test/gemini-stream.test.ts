@@ -410,3 +410,41 @@ describe("gemini/ stream errors", () => {
     await expect(call).rejects.toThrow(/is not found for API version v1beta/);
   });
 });
+
+describe("gemini/ stream with n: 2", () => {
+  it("sends the usage chunk once, last, even when a candidate starts after another finished", async () => {
+    const usageMetadata = { promptTokenCount: 3, candidatesTokenCount: 2, totalTokenCount: 5 };
+    const events = [
+      {
+        candidates: [
+          { index: 0, content: { role: "model", parts: [{ text: "A" }] }, finishReason: "STOP" },
+        ],
+        usageMetadata,
+      },
+      {
+        candidates: [
+          { index: 1, content: { role: "model", parts: [{ text: "B" }] }, finishReason: "STOP" },
+        ],
+        usageMetadata,
+      },
+    ];
+    server.handle((_, response) =>
+      sendEvents(
+        response,
+        events.map((event) => `data: ${JSON.stringify(event)}\r\n\r\n`).join(""),
+      ),
+    );
+    const chunks = await collect(
+      await completion({
+        model: "gemini/gemini-2.5-flash",
+        messages: hi,
+        stream: true,
+        n: 2,
+        ...options(),
+      }),
+    );
+    const usageChunks = chunks.filter((chunk) => chunk.usage != null);
+    expect(usageChunks).toHaveLength(1);
+    expect(chunks.at(-1)?.usage).toBeDefined();
+  });
+});

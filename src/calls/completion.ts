@@ -108,6 +108,7 @@ export async function runCompletion(
     const stream = await openStream(call, request, {
       streamIdleTimeout: params.streamIdleTimeout,
       includeUsage: params.stream_options?.include_usage !== false,
+      choices: params.n ?? 1,
       observer: collector?.observer ?? observer,
     });
     return collector === undefined ? stream : collector.attach(stream);

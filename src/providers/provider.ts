@@ -100,6 +100,8 @@ export interface StreamMapperInput {
   readonly model: string;
   /** Whether the caller wants a last usage-only chunk (`stream_options.include_usage`). */
   readonly includeUsage: boolean;
+  /** How many choices the call asked for (`n`, 1 by default). */
+  readonly choices: number;
 }
 
 /** Maps one provider stream event to the OpenAI chunks it makes. */

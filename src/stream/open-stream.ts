@@ -28,10 +28,12 @@ export async function openStream(
     streamIdleTimeout: number | undefined;
     /** Whether the caller wants the last usage-only chunk. */
     includeUsage: boolean;
+    /** How many choices the call asked for (`n`). */
+    choices: number;
     observer: StreamObserver | undefined;
   },
 ): Promise<CompletionStream> {
-  const { streamIdleTimeout, includeUsage, observer } = options;
+  const { streamIdleTimeout, includeUsage, choices, observer } = options;
   const readFirstChunk = async (response: HttpResponse, attempt: Attempt) => {
     if ((response.headers["content-type"] ?? "").includes("application/json")) {
       // A gateway that answers a stream request with a JSON error body (status 200): thrown as
@@ -44,7 +46,11 @@ export async function openStream(
         "a stream of server-sent events",
       );
     }
-    const mapper = call.adapter.doCreateStreamMapper?.({ model: call.model, includeUsage });
+    const mapper = call.adapter.doCreateStreamMapper?.({
+      model: call.model,
+      includeUsage,
+      choices,
+    });
     const reader = new ChunkReader(call, attempt, response, mapper);
     const first: ModelResponseStream | undefined = await reader.next();
     return { reader, first };

@@ -114,7 +114,11 @@ export function createStreamMapper(input: StreamMapperInput): StreamMapper {
     }
     const metadata = data.usageMetadata;
     const usage =
-      includeUsage && isRecord(metadata) && startedCount > 0 && finishedCount === startedCount
+      includeUsage &&
+      isRecord(metadata) &&
+      startedCount > 0 &&
+      // All the candidates asked for: one may first appear after another has finished.
+      finishedCount === Math.max(startedCount, input.choices)
         ? { ...chunkOf([]), usage: mapUsage(metadata) }
         : undefined;
     if (main === undefined) return usage === undefined ? NO_CHUNKS : [usage];
