@@ -819,3 +819,20 @@ describe("plain completion() is untouched by a router", () => {
     expect(response._hidden_params.deployment).toBeUndefined();
   });
 });
+
+describe("structured outputs through a Router", () => {
+  it("parses the answer of the deployment that answered", async () => {
+    const { z } = await import("zod");
+    const r = router({ modelList: [deployment("smart", "a")] });
+    answers.a = (_, response) =>
+      sendJson(response, 200, chatCompletionBody(JSON.stringify({ city: "Paris", celsius: 18 })));
+    const response = await r.completion({
+      model: "smart",
+      messages,
+      responseFormat: z.object({ city: z.string(), celsius: z.number() }),
+    });
+    expect(response.choices[0]?.message.parsed).toEqual({ city: "Paris", celsius: 18 });
+    expect(response._hidden_params.deployment?.id).toBe("a");
+    expect(server.requests[0]?.json?.response_format).toMatchObject({ type: "json_schema" });
+  });
+});

@@ -132,6 +132,18 @@ describe("structured output types", async () => {
   });
   type Parsed = { city: string; celsius?: number | undefined; unit: "C" | "F"; count: number };
 
+  it("through a Router too", () => {
+    const router = new Router({
+      modelList: [{ modelName: "smart", params: { model: "openai/x" } }],
+    });
+    expectTypeOf(
+      router.completion({ model: "smart", messages, responseFormat: Weather }),
+    ).toEqualTypeOf<Promise<ParsedModelResponse<Parsed>>>();
+    expectTypeOf(
+      router.completion({ model: "smart", messages, responseFormat: Weather, stream: true }),
+    ).toEqualTypeOf<Promise<ParsedCompletionStream<Parsed>>>();
+  });
+
   it("types message.parsed as the schema's output", () => {
     const call = completion({ model: "openai/gpt-5", messages, responseFormat: Weather });
     expectTypeOf(call).toEqualTypeOf<Promise<ParsedModelResponse<Parsed>>>();

@@ -3,6 +3,7 @@
  * deployments, fallbacks across groups, cooldowns and per-minute limits (LiteLLM's Router).
  */
 
+import type * as Zod from "zod";
 import { runCompletion } from "../calls/completion.js";
 import { embedding } from "../calls/embedding.js";
 import { imageGeneration } from "../calls/image-generation.js";
@@ -21,12 +22,14 @@ import type {
 } from "../params/schemas.js";
 import { CompletionStream } from "../stream/completion-stream.js";
 import type { StreamObserver } from "../stream/stream-observer.js";
+import type { ParsedCompletionStream } from "../structured/parsed-stream.js";
 import type {
   EmbeddingResponse,
   HiddenParams,
   ImageResponse,
   ModelResponse,
   ModelResponseStream,
+  ParsedModelResponse,
 } from "../types.js";
 import type { Deployment } from "./deployment.js";
 import { deploymentFailure } from "./deployment-failure.js";
@@ -133,6 +136,12 @@ export class Router {
    * `completion()` through the router: `model` is a group name; the deployment's `params` are
    * defaults and the call's keys win.
    */
+  completion<S extends Zod.core.$ZodType>(
+    params: CompletionParams & { stream: true; responseFormat: S },
+  ): Promise<ParsedCompletionStream<Zod.output<S>>>;
+  completion<S extends Zod.core.$ZodType>(
+    params: CompletionParams & { stream?: false | null | undefined; responseFormat: S },
+  ): Promise<ParsedModelResponse<Zod.output<S>>>;
   completion(params: CompletionParams & { stream: true }): Promise<CompletionStream>;
   completion(
     params: CompletionParams & { stream?: false | null | undefined },
