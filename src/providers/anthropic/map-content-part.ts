@@ -3,8 +3,8 @@
  * (a data URL as base64 with its media type, an http(s) URL as a URL source), `file` with
  * `file_data` -> document. A part's `cache_control` (prompt caching) is kept on its block.
  */
-import { createRequestError, type RequestContext } from "./create-request-error.js";
-import { isRecord } from "./is-record.js";
+import { createRequestError, type RequestContext } from "../shared/create-request-error.js";
+import { isRecord } from "../shared/json-guards.js";
 
 /** An Anthropic content block. */
 export type ContentBlock = Record<string, unknown>;

@@ -14,7 +14,7 @@
  * | `n` | only 1 |
  * | any other key (from `extraBody`) | sent as it is, last, so it wins |
  */
-import { createRequestError, type RequestContext } from "./create-request-error.js";
+import { createRequestError, type RequestContext } from "../shared/create-request-error.js";
 import { mapMessages } from "./map-messages.js";
 import { mapToolChoice, mapTools } from "./map-tools.js";
 import { thinkingBudget } from "./thinking-budget.js";

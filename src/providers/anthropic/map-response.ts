@@ -14,7 +14,7 @@
  * OpenAI equivalent and are left out; citations on text blocks too.
  */
 import type { ChatCompletionMessage, ChatCompletionMessageToolCall } from "../../types.js";
-import { isRecord } from "./is-record.js";
+import { isRecord } from "../shared/json-guards.js";
 import { mapStopReason } from "./map-stop-reason.js";
 import { mapUsage } from "./map-usage.js";
 import type { AnthropicThinkingBlock } from "./thinking-block.js";

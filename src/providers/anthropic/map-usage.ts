@@ -4,7 +4,7 @@
  * read from it); OpenAI's `prompt_tokens` is all of them.
  */
 import type { Usage } from "../../types.js";
-import { isRecord } from "./is-record.js";
+import { isRecord } from "../shared/json-guards.js";
 
 /**
  * Maps a `usage` object:

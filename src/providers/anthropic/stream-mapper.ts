@@ -20,7 +20,7 @@
  * `error` events never get here: the shared stream reader throws them as the error they hold.
  */
 import type { StreamMapper, StreamMapperInput } from "../provider.js";
-import { isRecord } from "./is-record.js";
+import { isRecord } from "../shared/json-guards.js";
 import { mapStopReason } from "./map-stop-reason.js";
 import { mapUsage } from "./map-usage.js";
 

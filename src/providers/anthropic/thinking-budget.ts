@@ -2,7 +2,7 @@
  * `reasoning_effort` as an extended-thinking budget: Anthropic takes a number of tokens
  * (`thinking: { type: "enabled", budget_tokens }`, at least 1024), OpenAI a word.
  */
-import { createRequestError, type RequestContext } from "./create-request-error.js";
+import { createRequestError, type RequestContext } from "../shared/create-request-error.js";
 
 /**
  * The thinking budget, in tokens, of each `reasoning_effort` (LiteLLM's budgets for low, medium

@@ -11,7 +11,7 @@ import {
   type ProviderRequest,
   type ProviderRequestInput,
 } from "../provider.js";
-import type { MappingContext } from "./invalid-request.js";
+import type { RequestContext } from "../shared/create-request-error.js";
 import { mapChatRequest } from "./map-chat-request.js";
 import { mapChatResponse } from "./map-chat-response.js";
 import { mapEmbeddingRequest, mapEmbeddingResponse } from "./map-embeddings.js";
@@ -90,7 +90,7 @@ export function createGeminiProvider(config: GeminiProviderConfig): ProviderAdap
     doBuildRequest(input: ProviderRequestInput): ProviderRequest {
       const headers: Record<string, string> = { ...staticHeaders };
       if (input.apiKey !== undefined) headers["x-goog-api-key"] = input.apiKey;
-      const context: MappingContext = { provider: id, model: input.model };
+      const context: RequestContext = { provider: id, model: input.model };
       // Each segment escaped: a model id is text, never a path (or a query) of its own.
       const resource = `/${modelResourceName(input.model).split("/").map(encodeURIComponent).join("/")}`;
       const body = input.body ?? {};

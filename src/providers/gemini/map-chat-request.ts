@@ -5,8 +5,8 @@
  * object this mapping also builds (`generationConfig`, `toolConfig`) is merged over it, its
  * fields winning, as `extraBody` always wins.
  */
-import type { MappingContext } from "./invalid-request.js";
-import { isRecord } from "./json-guards.js";
+import type { RequestContext } from "../shared/create-request-error.js";
+import { isRecord } from "../shared/json-guards.js";
 import { GENERATION_PARAMS, mapGenerationConfig } from "./map-generation-config.js";
 import { mapMessages } from "./map-messages.js";
 import { mapTools } from "./map-tools.js";
@@ -25,7 +25,7 @@ const CONSUMED: ReadonlySet<string> = new Set([
 /** Builds the request body for `:generateContent` and `:streamGenerateContent`. */
 export function mapChatRequest(
   body: Record<string, unknown>,
-  context: MappingContext,
+  context: RequestContext,
 ): Record<string, unknown> {
   const { contents, systemInstruction } = mapMessages(body.messages, context);
   const request: Record<string, unknown> = { contents };

@@ -3,8 +3,9 @@
  * message (see `map-parts.ts`), `finishReason` -> `finish_reason`, `usageMetadata` -> `usage`,
  * `responseId` -> `id`, `modelVersion` -> `model`. A blocked prompt becomes an error object.
  */
+
+import { isRecord, numberOf, stringOf } from "../shared/json-guards.js";
 import { blockedPromptError } from "./blocked-prompt.js";
-import { isRecord, numberOf, stringOf } from "./json-guards.js";
 import { mapFinishReason } from "./map-finish-reason.js";
 import { mapParts } from "./map-parts.js";
 import { mapUsage } from "./map-usage.js";

@@ -2,8 +2,8 @@
  * One part of a user message (`text`, `image_url`, `input_audio`, `file`) as a Gemini part:
  * text as `text`, inline data (a `data:` URL, base64 audio) as `inlineData`, a URL as `fileData`.
  */
-import { invalidRequest, type MappingContext } from "./invalid-request.js";
-import { isRecord, stringOf } from "./json-guards.js";
+import { createRequestError, type RequestContext } from "../shared/create-request-error.js";
+import { isRecord, stringOf } from "../shared/json-guards.js";
 
 /** `data:<mime type>;base64,<data>`: the only data URL Gemini's `inlineData` can carry. */
 const BASE64_DATA_URL = /^data:([^;,]+)(?:;[^;,]*)*;base64,(.*)$/s;
@@ -27,10 +27,15 @@ const MIME_TYPES: ReadonlyMap<string, string> = new Map([
 export function mapContentPart(
   part: unknown,
   path: string,
-  context: MappingContext,
+  context: RequestContext,
 ): Record<string, unknown> | undefined {
   if (!isRecord(part)) {
-    throw invalidRequest(context, path, "is not a content part", "Give an object with a `type`.");
+    throw createRequestError(
+      context,
+      path,
+      "is not a content part",
+      "Give an object with a `type`.",
+    );
   }
   switch (part.type) {
     case "text": {
@@ -53,7 +58,7 @@ export function mapContentPart(
       if (data !== undefined) return mapUrl(data, `${path}.file.file_data`, context);
       const id = stringOf(file.file_id);
       if (id !== undefined) return { fileData: { fileUri: id } };
-      throw invalidRequest(
+      throw createRequestError(
         context,
         `${path}.file`,
         "has neither `file_data` nor `file_id`",
@@ -61,7 +66,7 @@ export function mapContentPart(
       );
     }
     default:
-      throw invalidRequest(
+      throw createRequestError(
         context,
         `${path}.type`,
         `"${String(part.type)}" is not a content part the ${context.provider}/ provider can send`,
@@ -71,14 +76,14 @@ export function mapContentPart(
 }
 
 /** A base64 data URL as `inlineData`, an http(s) URL as `fileData`. */
-function mapUrl(url: string, path: string, context: MappingContext): Record<string, unknown> {
+function mapUrl(url: string, path: string, context: RequestContext): Record<string, unknown> {
   const data = BASE64_DATA_URL.exec(url);
   if (data !== null) return { inlineData: { mimeType: data[1], data: data[2] } };
   if (url.startsWith("https://") || url.startsWith("http://")) {
     const mimeType = mimeTypeOf(url);
     return { fileData: mimeType === undefined ? { fileUri: url } : { mimeType, fileUri: url } };
   }
-  throw invalidRequest(
+  throw createRequestError(
     context,
     path,
     url.startsWith("data:")

@@ -4,8 +4,8 @@
  * `embeddings[].values` as OpenAI's embedding list. Keys from `extraBody` go into every request
  * (`taskType`, `title`): those are per text in Gemini's API.
  */
-import { invalidRequest, type MappingContext } from "./invalid-request.js";
-import { isRecord, numberOf } from "./json-guards.js";
+import { createRequestError, type RequestContext } from "../shared/create-request-error.js";
+import { isRecord, numberOf } from "../shared/json-guards.js";
 import { modelResourceName } from "./model-resource-name.js";
 
 /** The OpenAI keys mapped here: never copied into the requests. */
@@ -14,10 +14,10 @@ const CONSUMED: ReadonlySet<string> = new Set(["model", "input", "dimensions", "
 /** Builds the `:batchEmbedContents` body. */
 export function mapEmbeddingRequest(
   body: Record<string, unknown>,
-  context: MappingContext,
+  context: RequestContext,
 ): Record<string, unknown> {
   if (body.encoding_format === "base64") {
-    throw invalidRequest(
+    throw createRequestError(
       context,
       "encoding_format",
       '"base64" is not a format Gemini answers in',
@@ -42,11 +42,11 @@ export function mapEmbeddingRequest(
 }
 
 /** `input` as texts: tokens (numbers) are OpenAI's alone, Gemini embeds text. */
-function textsOf(input: unknown, context: MappingContext): string[] {
+function textsOf(input: unknown, context: RequestContext): string[] {
   if (typeof input === "string") return [input];
   if (Array.isArray(input) && input.every((item): item is string => typeof item === "string"))
     return input;
-  throw invalidRequest(
+  throw createRequestError(
     context,
     "input",
     "is not text (token arrays cannot be embedded by Gemini)",

@@ -4,8 +4,8 @@
  * `stopSequences`, `n` -> `candidateCount`, the penalties, `seed`, `response_format` ->
  * `responseMimeType` (+ `responseJsonSchema`), `reasoning_effort` -> `thinkingConfig`.
  */
-import type { MappingContext } from "./invalid-request.js";
-import { isRecord, numberOf, stringOf } from "./json-guards.js";
+import type { RequestContext } from "../shared/create-request-error.js";
+import { isRecord, numberOf, stringOf } from "../shared/json-guards.js";
 import { mapReasoningEffort } from "./map-reasoning-effort.js";
 
 /** The OpenAI parameters this file maps; the chat mapping consumes them. */
@@ -26,7 +26,7 @@ export const GENERATION_PARAMS: readonly string[] = [
 /** Builds `generationConfig` from an OpenAI body; undefined when it would be empty. */
 export function mapGenerationConfig(
   body: Record<string, unknown>,
-  context: MappingContext,
+  context: RequestContext,
 ): Record<string, unknown> | undefined {
   const config: Record<string, unknown> = {};
   setNumber(config, "temperature", body.temperature);

@@ -3,8 +3,8 @@
  * turns, consecutive turns of one role merged (Gemini wants them alternating, and the results of
  * parallel tool calls in one turn), tool calls and their results paired by name and id.
  */
-import { invalidRequest, type MappingContext } from "./invalid-request.js";
-import { isRecord, stringOf } from "./json-guards.js";
+import { createRequestError, type RequestContext } from "../shared/create-request-error.js";
+import { isRecord, stringOf } from "../shared/json-guards.js";
 import { mapContentPart } from "./map-content-part.js";
 
 /** A Gemini part: `{ text }`, `{ inlineData }`, `{ functionCall }`, ... */
@@ -24,9 +24,9 @@ export interface GeminiConversation {
 }
 
 /** Maps OpenAI's `messages` (validated by llmux, or given whole through `extraBody`). */
-export function mapMessages(messages: unknown, context: MappingContext): GeminiConversation {
+export function mapMessages(messages: unknown, context: RequestContext): GeminiConversation {
   if (!Array.isArray(messages)) {
-    throw invalidRequest(context, "messages", "is not an array", "Give an array of messages.");
+    throw createRequestError(context, "messages", "is not an array", "Give an array of messages.");
   }
   const contents: GeminiContent[] = [];
   const systemParts: GeminiPart[] = [];
@@ -37,7 +37,7 @@ export function mapMessages(messages: unknown, context: MappingContext): GeminiC
     const message: unknown = messages[index];
     const path = `messages[${index}]`;
     if (!isRecord(message)) {
-      throw invalidRequest(context, path, "is not a message", "Give an object with a `role`.");
+      throw createRequestError(context, path, "is not a message", "Give an object with a `role`.");
     }
     switch (message.role) {
       case "system":
@@ -54,7 +54,7 @@ export function mapMessages(messages: unknown, context: MappingContext): GeminiC
         addTurn(contents, "user", [functionResponsePart(message, path, context, toolNames)]);
         break;
       default:
-        throw invalidRequest(
+        throw createRequestError(
           context,
           `${path}.role`,
           `"${String(message.role)}" is not a role`,
@@ -77,11 +77,16 @@ function addTurn(contents: GeminiContent[], role: GeminiContent["role"], parts: 
 }
 
 /** A string, or `text` (and an assistant's `refusal`) parts, as Gemini text parts. */
-function textParts(content: unknown, path: string, context: MappingContext): GeminiPart[] {
+function textParts(content: unknown, path: string, context: RequestContext): GeminiPart[] {
   if (content === undefined || content === null || content === "") return [];
   if (typeof content === "string") return [{ text: content }];
   if (!Array.isArray(content)) {
-    throw invalidRequest(context, path, "is not text", "Give a string or an array of text parts.");
+    throw createRequestError(
+      context,
+      path,
+      "is not text",
+      "Give a string or an array of text parts.",
+    );
   }
   const parts: GeminiPart[] = [];
   for (let index = 0; index < content.length; index++) {
@@ -94,7 +99,7 @@ function textParts(content: unknown, path: string, context: MappingContext): Gem
           : undefined
       : undefined;
     if (text === undefined) {
-      throw invalidRequest(
+      throw createRequestError(
         context,
         `${path}[${index}]`,
         "is not a text part",
@@ -106,7 +111,7 @@ function textParts(content: unknown, path: string, context: MappingContext): Gem
   return parts;
 }
 
-function userParts(content: unknown, path: string, context: MappingContext): GeminiPart[] {
+function userParts(content: unknown, path: string, context: RequestContext): GeminiPart[] {
   if (!Array.isArray(content)) return textParts(content, path, context);
   const parts: GeminiPart[] = [];
   for (let index = 0; index < content.length; index++) {
@@ -120,7 +125,7 @@ function userParts(content: unknown, path: string, context: MappingContext): Gem
 function assistantParts(
   message: Record<string, unknown>,
   path: string,
-  context: MappingContext,
+  context: RequestContext,
   toolNames: Map<string, string>,
 ): GeminiPart[] {
   const parts = textParts(message.content, `${path}.content`, context);
@@ -140,13 +145,13 @@ function assistantParts(
 function functionCallPart(
   call: unknown,
   path: string,
-  context: MappingContext,
+  context: RequestContext,
   toolNames: Map<string, string>,
 ): GeminiPart {
   const fn = isRecord(call) && call.type === "function" ? call.function : undefined;
   const name = isRecord(fn) ? stringOf(fn.name) : undefined;
   if (!isRecord(call) || !isRecord(fn) || name === undefined) {
-    throw invalidRequest(
+    throw createRequestError(
       context,
       path,
       "is not a function tool call",
@@ -174,7 +179,7 @@ function thoughtSignatureOf(call: Record<string, unknown>): string | undefined {
 function parseArguments(
   text: unknown,
   path: string,
-  context: MappingContext,
+  context: RequestContext,
 ): Record<string, unknown> {
   // Some clients send "" for a call without arguments.
   if (text === undefined || (typeof text === "string" && text.trim() === "")) return {};
@@ -185,7 +190,7 @@ function parseArguments(
     args = undefined;
   }
   if (!isRecord(args)) {
-    throw invalidRequest(
+    throw createRequestError(
       context,
       path,
       "is not a JSON object",
@@ -203,13 +208,13 @@ function parseArguments(
 function functionResponsePart(
   message: Record<string, unknown>,
   path: string,
-  context: MappingContext,
+  context: RequestContext,
   toolNames: Map<string, string>,
 ): GeminiPart {
   const id = stringOf(message.tool_call_id) ?? "";
   const name = toolNames.get(id);
   if (name === undefined) {
-    throw invalidRequest(
+    throw createRequestError(
       context,
       `${path}.tool_call_id`,
       `"${id}" is the id of no tool call in an earlier assistant message`,

@@ -8,8 +8,9 @@
  * as are the signatures Gemini puts on text parts (optional to send back, and a message has
  * nowhere to keep one per part).
  */
+
+import { isRecord, stringOf } from "../shared/json-guards.js";
 import { createToolCallId } from "./create-tool-call-id.js";
-import { isRecord, stringOf } from "./json-guards.js";
 
 /** What parts add to a message, or to a delta. */
 export interface MappedParts {

@@ -4,7 +4,7 @@
  * uses. Any effort but `none` also asks for the thoughts (`includeThoughts`), which come back as
  * `reasoning_content`: asking for reasoning and getting none back would surprise.
  */
-import { invalidRequest, type MappingContext } from "./invalid-request.js";
+import { createRequestError, type RequestContext } from "../shared/create-request-error.js";
 
 /** Effort -> `thinkingBudget` tokens, for Gemini 2.x. `none` turns thinking off where it can be. */
 const BUDGETS: ReadonlyMap<string, number> = new Map([
@@ -35,14 +35,14 @@ const GEMINI_MAJOR = /(?:^|\/)gemini-(\d+)/;
 /** Maps a `reasoning_effort` for `context.model`. */
 export function mapReasoningEffort(
   effort: string,
-  context: MappingContext,
+  context: RequestContext,
 ): Record<string, unknown> {
   const includeThoughts = effort !== "none";
   const major = Number(GEMINI_MAJOR.exec(context.model)?.[1] ?? 0);
   const level = LEVELS.get(effort);
   const budget = BUDGETS.get(effort);
   if (level === undefined || budget === undefined) {
-    throw invalidRequest(
+    throw createRequestError(
       context,
       "reasoning_effort",
       `"${effort}" is not an effort the ${context.provider}/ provider knows`,

@@ -2,8 +2,8 @@
  * OpenAI's `tools` and `tool_choice` as Gemini's `tools` (`functionDeclarations`) and
  * `toolConfig.functionCallingConfig`.
  */
-import { invalidRequest, type MappingContext } from "./invalid-request.js";
-import { isRecord, stringOf } from "./json-guards.js";
+import { createRequestError, type RequestContext } from "../shared/create-request-error.js";
+import { isRecord, stringOf } from "../shared/json-guards.js";
 
 /** Gemini's `tools` and `toolConfig`, each undefined when there is nothing to send. */
 export interface GeminiTools {
@@ -22,7 +22,7 @@ export interface GeminiTools {
 export function mapTools(
   tools: unknown,
   toolChoice: unknown,
-  context: MappingContext,
+  context: RequestContext,
 ): GeminiTools {
   return {
     tools: Array.isArray(tools) ? mapToolList(tools, context) : undefined,
@@ -32,7 +32,7 @@ export function mapTools(
 
 function mapToolList(
   tools: readonly unknown[],
-  context: MappingContext,
+  context: RequestContext,
 ): Record<string, unknown>[] | undefined {
   const declarations: Record<string, unknown>[] = [];
   const native: Record<string, unknown>[] = [];
@@ -47,7 +47,7 @@ function mapToolList(
     const name = isRecord(fn) ? stringOf(fn.name) : undefined;
     if (!isRecord(fn) || name === undefined) {
       const type = isRecord(tool) ? String(tool.type) : typeof tool;
-      throw invalidRequest(
+      throw createRequestError(
         context,
         `${path}.type`,
         `"${type}" is not a tool the ${context.provider}/ provider can declare`,
@@ -65,7 +65,7 @@ function mapToolList(
 }
 
 /** `auto` -> AUTO, `none` -> NONE, `required` -> ANY, a named function -> ANY limited to it. */
-function mapToolChoice(choice: unknown, context: MappingContext): Record<string, unknown> {
+function mapToolChoice(choice: unknown, context: RequestContext): Record<string, unknown> {
   switch (choice) {
     case "auto":
       return { functionCallingConfig: { mode: "AUTO" } };
@@ -77,7 +77,7 @@ function mapToolChoice(choice: unknown, context: MappingContext): Record<string,
   const fn = isRecord(choice) && choice.type === "function" ? choice.function : undefined;
   const name = isRecord(fn) ? stringOf(fn.name) : undefined;
   if (name === undefined) {
-    throw invalidRequest(
+    throw createRequestError(
       context,
       "tool_choice",
       "is not a choice Gemini can make",

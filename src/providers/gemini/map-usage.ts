@@ -9,7 +9,7 @@
  * - `completion_tokens_details.reasoning_tokens`: `thoughtsTokenCount`, when Gemini sends it.
  */
 import type { Usage } from "../../types.js";
-import { numberOf } from "./json-guards.js";
+import { numberOf } from "../shared/json-guards.js";
 
 /** Maps one `usageMetadata` object. */
 export function mapUsage(metadata: Record<string, unknown>): Usage {

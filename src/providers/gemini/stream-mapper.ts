@@ -24,8 +24,8 @@
  * creates only the chunk objects it returns.
  */
 import type { StreamMapper, StreamMapperInput } from "../provider.js";
+import { isRecord, numberOf, stringOf } from "../shared/json-guards.js";
 import { blockedPromptError } from "./blocked-prompt.js";
-import { isRecord, numberOf, stringOf } from "./json-guards.js";
 import { mapFinishReason } from "./map-finish-reason.js";
 import { mapParts } from "./map-parts.js";
 import { mapUsage } from "./map-usage.js";

@@ -1,12 +1,13 @@
 /**
- * The `BadRequestError` of a call the Messages API cannot express (an audio part, a tool call
- * whose arguments are not JSON, `n: 2`): raised while building the request, so before any is sent.
+ * The `BadRequestError` of a call a native protocol cannot express (an audio part Anthropic
+ * takes no audio for, a tool message whose call is unknown, token input to an embedding model):
+ * raised while the adapter builds the request, so before any is sent.
  */
 import { BadRequestError } from "../../errors/errors.js";
 
 /** Which call is being translated, for the messages of its errors. */
 export interface RequestContext {
-  /** The provider prefix: `anthropic`, or the id given to `createAnthropicProvider`. */
+  /** The provider prefix: `anthropic`, `gemini`, or the id given to their factories. */
   readonly provider: string;
   /** The model id without the prefix. */
   readonly model: string;

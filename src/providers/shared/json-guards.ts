@@ -1,7 +1,7 @@
 /**
- * Guards for reading parsed JSON without a schema: Gemini's answers are read field by field
- * (lenient: only the fields used, anything else ignored), and a stream event is read per event,
- * where a schema parse would cost more than the mapping itself.
+ * Guards for reading parsed JSON without a schema: the native providers' answers are read field
+ * by field (lenient: only the fields used, anything else ignored), and a stream event is read
+ * per event, where a schema parse would cost more than the mapping itself.
  */
 
 /** Whether `value` is a JSON object (not an array, not null). */
