@@ -11,28 +11,14 @@ import {
   type ProviderRequest,
   type ProviderRequestInput,
 } from "../provider.js";
+import type { NativeProviderConfig } from "../shared/native-provider-config.js";
 import { mapModelList } from "./map-model-list.js";
 import { mapRequest } from "./map-request.js";
 import { mapResponse } from "./map-response.js";
 import { createStreamMapper } from "./stream-mapper.js";
 
 /** Where an Anthropic-protocol provider lives and how it is authenticated. */
-export interface AnthropicProviderConfig {
-  /** The model prefix: `claude` makes `claude/<model>` go to this provider. */
-  id: string;
-  /** The API's root when neither `apiBase` nor a variable gives one. @example "https://api.anthropic.com" */
-  defaultApiBase?: string | undefined;
-  /** Environment variables holding the key, looked up in order after `apiKey`. @default [] */
-  apiKeyEnv?: readonly string[] | undefined;
-  /** Environment variables holding the base URL, looked up in order after `apiBase`. @default [] */
-  apiBaseEnv?: readonly string[] | undefined;
-  /**
-   * Headers sent with every request to this provider (before the caller's `extraHeaders`); they
-   * win over llmux's `anthropic-version`.
-   * @example { "anthropic-beta": "context-1m-2025-08-07" }
-   */
-  headers?: Record<string, string> | undefined;
-}
+export type AnthropicProviderConfig = NativeProviderConfig;
 
 /** The version of the Messages API llmux speaks (the `anthropic-version` header). */
 export const ANTHROPIC_VERSION = "2023-06-01";

@@ -12,6 +12,7 @@ import {
   type ProviderRequestInput,
 } from "../provider.js";
 import type { RequestContext } from "../shared/create-request-error.js";
+import type { NativeProviderConfig } from "../shared/native-provider-config.js";
 import { mapChatRequest } from "./map-chat-request.js";
 import { mapChatResponse } from "./map-chat-response.js";
 import { mapEmbeddingRequest, mapEmbeddingResponse } from "./map-embeddings.js";
@@ -20,18 +21,7 @@ import { modelResourceName } from "./model-resource-name.js";
 import { createStreamMapper } from "./stream-mapper.js";
 
 /** Where a Gemini-protocol provider lives and how it is authenticated. */
-export interface GeminiProviderConfig {
-  /** The model prefix: `google` makes `google/<model>` go to this provider. */
-  id: string;
-  /** The API's root when neither `apiBase` nor a variable gives one. @example "https://generativelanguage.googleapis.com" */
-  defaultApiBase?: string | undefined;
-  /** Environment variables holding the key, looked up in order after `apiKey`. @default [] */
-  apiKeyEnv?: readonly string[] | undefined;
-  /** Environment variables holding the base URL, looked up in order after `apiBase`. @default [] */
-  apiBaseEnv?: readonly string[] | undefined;
-  /** Headers sent with every request to this provider (before the caller's `extraHeaders`). */
-  headers?: Record<string, string> | undefined;
-}
+export type GeminiProviderConfig = NativeProviderConfig;
 
 /** The version segment of every Gemini endpoint. */
 const VERSION = "v1beta";
