@@ -27,6 +27,8 @@ export {
   TimeoutError,
   UnprocessableEntityError,
 } from "./errors/errors.js";
+export type { CallbackEvent, CallbackHandler } from "./observability/callbacks.js";
+export { addCallback, removeCallback } from "./observability/callbacks.js";
 export type { CostSource } from "./observability/completion-cost.js";
 export { completionCost } from "./observability/completion-cost.js";
 export type { LoadCometAPIModelInfoOptions } from "./observability/load-cometapi-model-info.js";

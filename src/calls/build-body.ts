@@ -19,6 +19,7 @@ const CLIENT_OPTION_KEYS: ReadonlySet<string> = new Set([
   "dispatcher",
   "fetch",
   "responseFormat",
+  "callbacks",
 ]);
 
 /** Whether `key` of a call's parameters is a wire parameter (sent), not a client option. */

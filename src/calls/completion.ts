@@ -4,6 +4,8 @@
  */
 import type * as Zod from "zod";
 import { prepareRequest } from "../http/prepare-request.js";
+import { CallTracker } from "../observability/call-tracker.js";
+import { handlersFor } from "../observability/callbacks.js";
 import { loadZod } from "../params/load-zod.js";
 import { parseModel } from "../params/parse-model.js";
 import type { CompletionParams } from "../params/schemas.js";
@@ -88,15 +90,42 @@ export async function completion(
 
 /**
  * `completion()` with an observer of the stream it may open: the Router's way in (it counts a
- * stream's tokens and failure against its deployment when the stream ends).
+ * stream's tokens and failure against its deployment when the stream ends). A Router gives its
+ * own `tracker` (or `null` when the call has no handlers): it reports the call's start, success
+ * and failure itself, across deployments; this call reports its provider, retries and a stream's
+ * end into it.
  */
 export async function runCompletion(
   params: CompletionParams,
   observer: StreamObserver | undefined,
+  routed?: CallTracker | null,
+): Promise<ModelResponse | CompletionStream> {
+  if (routed !== undefined) return completeCall(params, observer, routed ?? undefined);
+  // Checked first: a call without handlers builds no event, no closure, reads no clock.
+  const handlers = handlersFor(params?.callbacks, undefined);
+  if (handlers === undefined) return completeCall(params, observer, undefined);
+  const tracker = new CallTracker(handlers, "completion", params);
+  tracker.start();
+  try {
+    const answer = await completeCall(params, observer, tracker);
+    // A stream is reported when it ends, by its observer.
+    if (params.stream !== true) tracker.succeed(answer as ModelResponse);
+    return answer;
+  } catch (error) {
+    tracker.fail(error);
+    throw error;
+  }
+}
+
+async function completeCall(
+  params: CompletionParams,
+  observer: StreamObserver | undefined,
+  tracker: CallTracker | undefined,
 ): Promise<ModelResponse | CompletionStream> {
   const mock = params?.mockResponse;
-  if (mock !== undefined) return mockCompletion(params, mock, observer);
-  const call = await prepareCall("completion", params);
+  if (mock !== undefined) return mockCompletion(params, mock, observer, tracker);
+  const prepared = await prepareCall("completion", params);
+  const call = tracker === undefined ? prepared : tracker.follow(prepared);
   const structured = await prepareStructured(params, call.adapter.id, call.model);
   const dropped = checkSupportedParams(call.adapter, "chat", params);
   const body = buildBody(params, call.model, dropped);
@@ -104,13 +133,24 @@ export async function runCompletion(
   if (params.stream === true) {
     if (body.stream_options == null) body.stream_options = { include_usage: true };
     const request = prepareRequest(call, "chat", body);
-    const collector = structured?.collect(call.model, observer);
-    const stream = await openStream(call, request, {
+    let stream: CompletionStream | undefined;
+    const signal = call.signal;
+    const seen =
+      tracker === undefined
+        ? observer
+        : tracker.observeStream(
+            observer,
+            () => stream?._hidden_params,
+            () => signal?.aborted === true,
+          );
+    const collector = structured?.collect(call.model, seen);
+    stream = await openStream(call, request, {
       streamIdleTimeout: params.streamIdleTimeout,
       includeUsage: params.stream_options?.include_usage !== false,
       choices: params.n ?? 1,
-      observer: collector?.observer ?? observer,
+      observer: collector?.observer ?? seen,
     });
+    tracker?.markFirstChunk();
     return collector === undefined ? stream : collector.attach(stream);
   }
   const response = await sendJson(call, "chat", body, isChatCompletion, "a chat.completion object");
@@ -162,9 +202,14 @@ async function mockCompletion(
   params: CompletionParams,
   mock: string | Error,
   observer: StreamObserver | undefined,
+  tracker: CallTracker | undefined,
 ): Promise<ModelResponse | CompletionStream> {
   await validateParams("completion", params);
   const { adapter, model } = parseModel(params.model);
+  if (tracker !== undefined) {
+    tracker.provider = adapter.id;
+    tracker.model = model;
+  }
   const structured = await prepareStructured(params, adapter.id, model);
   params.signal?.throwIfAborted();
   if (mock instanceof Error) throw mock;
@@ -175,13 +220,23 @@ async function mockCompletion(
   }
   const includeUsage = params.stream_options?.include_usage !== false;
   const chunks = createMockChunks(model, params.messages, mock, includeUsage);
-  const collector = structured?.collect(model, observer);
+  const hidden = noRequestHiddenParams(adapter.id);
+  const signal = params.signal;
+  const seen =
+    tracker === undefined
+      ? observer
+      : tracker.observeStream(
+          observer,
+          () => hidden,
+          () => signal?.aborted === true,
+        );
+  const collector = structured?.collect(model, seen);
   const stream = new CompletionStream(
     createMockSource(chunks, params.signal),
     undefined,
-    noRequestHiddenParams(adapter.id),
+    hidden,
     undefined,
-    collector?.observer ?? observer,
+    collector?.observer ?? seen,
   );
   return collector === undefined ? stream : collector.attach(stream);
 }

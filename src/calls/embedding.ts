@@ -1,4 +1,6 @@
 /** `embedding()`: OpenAI's `POST /embeddings` through any registered provider. */
+import { CallTracker } from "../observability/call-tracker.js";
+import { handlersFor } from "../observability/callbacks.js";
 import type { EmbeddingParams } from "../params/schemas.js";
 import type { EmbeddingResponse } from "../types.js";
 import { buildBody } from "./build-body.js";
@@ -15,7 +17,31 @@ import { hasDataArray, sendJson } from "./send-json.js";
  * console.log(data[0]?.embedding.length);
  */
 export async function embedding(params: EmbeddingParams): Promise<EmbeddingResponse> {
-  const call = await prepareCall("embedding", params);
+  return runEmbedding(params, undefined);
+}
+
+/**
+ * `embedding()` for a Router, which gives its own `tracker` (`null`: no handlers) and reports
+ * the call's start and end itself; this call reports its provider and retries into it.
+ */
+export async function runEmbedding(
+  params: EmbeddingParams,
+  routed: CallTracker | null | undefined,
+): Promise<EmbeddingResponse> {
+  if (routed !== undefined) return embed(params, routed ?? undefined);
+  // Checked first: a call without handlers builds no event, no closure, reads no clock.
+  const handlers = handlersFor(params?.callbacks, undefined);
+  if (handlers === undefined) return embed(params, undefined);
+  const tracker = new CallTracker(handlers, "embedding", params);
+  return tracker.report(() => embed(params, tracker));
+}
+
+async function embed(
+  params: EmbeddingParams,
+  tracker: CallTracker | undefined,
+): Promise<EmbeddingResponse> {
+  const prepared = await prepareCall("embedding", params);
+  const call = tracker === undefined ? prepared : tracker.follow(prepared);
   const dropped = checkSupportedParams(call.adapter, "embeddings", params);
   const body = buildBody(params, call.model, dropped);
   return (await sendJson(

@@ -1,4 +1,6 @@
 /** `imageGeneration()`: OpenAI's `POST /images/generations` through any registered provider. */
+import { CallTracker } from "../observability/call-tracker.js";
+import { handlersFor } from "../observability/callbacks.js";
 import type { ImageGenerationParams } from "../params/schemas.js";
 import type { ImageResponse } from "../types.js";
 import { buildBody } from "./build-body.js";
@@ -15,7 +17,31 @@ import { hasDataArray, sendJson } from "./send-json.js";
  * console.log(image.data[0]?.url);
  */
 export async function imageGeneration(params: ImageGenerationParams): Promise<ImageResponse> {
-  const call = await prepareCall("imageGeneration", params);
+  return runImageGeneration(params, undefined);
+}
+
+/**
+ * `imageGeneration()` for a Router, which gives its own `tracker` (`null`: no handlers) and
+ * reports the call's start and end itself; this call reports its provider and retries into it.
+ */
+export async function runImageGeneration(
+  params: ImageGenerationParams,
+  routed: CallTracker | null | undefined,
+): Promise<ImageResponse> {
+  if (routed !== undefined) return generate(params, routed ?? undefined);
+  // Checked first: a call without handlers builds no event, no closure, reads no clock.
+  const handlers = handlersFor(params?.callbacks, undefined);
+  if (handlers === undefined) return generate(params, undefined);
+  const tracker = new CallTracker(handlers, "imageGeneration", params);
+  return tracker.report(() => generate(params, tracker));
+}
+
+async function generate(
+  params: ImageGenerationParams,
+  tracker: CallTracker | undefined,
+): Promise<ImageResponse> {
+  const prepared = await prepareCall("imageGeneration", params);
+  const call = tracker === undefined ? prepared : tracker.follow(prepared);
   const dropped = checkSupportedParams(call.adapter, "images", params);
   const body = buildBody(params, call.model, dropped);
   return (await sendJson(call, "images", body, hasDataArray, "an image list")) as ImageResponse;

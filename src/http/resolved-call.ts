@@ -23,4 +23,6 @@ export interface ResolvedCall {
   readonly transport: Transport;
   /** For error messages (and redaction), before any request. */
   readonly context: ErrorContext;
+  /** Told before each retry, with the error and the attempts made (callbacks' `onRetry`). */
+  readonly onRetry?: ((error: unknown, attempts: number) => void) | undefined;
 }

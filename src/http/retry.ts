@@ -57,6 +57,7 @@ export async function withRetries<T>(
   attempt: (attemptNumber: number) => Promise<T>,
   maxRetries: number,
   signal: AbortSignal | undefined,
+  onRetry?: (error: unknown, attempts: number) => void,
 ): Promise<T> {
   try {
     return await attempt(1);
@@ -68,6 +69,7 @@ export async function withRetries<T>(
     ) {
       throw error;
     }
+    onRetry?.(error, 1);
   }
   try {
     // Loaded on the first retry: a process whose calls all succeed never loads it.
@@ -76,8 +78,11 @@ export async function withRetries<T>(
       retries: maxRetries - 1,
       minTimeout: 0,
       ...(signal === undefined ? {} : { signal }),
-      shouldRetry: ({ error, retriesConsumed }) =>
-        retryAfterWait(error, retriesConsumed + 1, signal),
+      shouldRetry: async ({ error, retriesConsumed }) => {
+        const again = await retryAfterWait(error, retriesConsumed + 1, signal);
+        if (again) onRetry?.(error, retriesConsumed + 2);
+        return again;
+      },
     });
   } catch (error) {
     // p-retry wraps a thrown non-Error; the caller must get the signal's reason, the very object.

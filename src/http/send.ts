@@ -59,7 +59,7 @@ export async function send<T>(
   };
 
   try {
-    return await withRetries(attemptOnce, call.maxRetries, signal);
+    return await withRetries(attemptOnce, call.maxRetries, signal, call.onRetry);
   } finally {
     unsubscribe?.();
   }

@@ -46,6 +46,8 @@ const isNullishString = (value: unknown) => value == null || typeof value === "s
 const isBoolean = (value: unknown) => typeof value === "boolean";
 const isNullishBoolean = (value: unknown) => value == null || typeof value === "boolean";
 const isFunction = (value: unknown) => typeof value === "function";
+const isHandlerArray = (value: unknown) =>
+  Array.isArray(value) && value.every((item) => typeof item === "object" && item !== null);
 
 /** `z.number().int()`, which takes safe integers only. */
 const isInteger = (value: unknown): value is number => Number.isSafeInteger(value);
@@ -246,6 +248,7 @@ const clientOptionChecks: Record<string, Check> = {
   extraBody: isUnknownRecord,
   dispatcher: isDispatcher,
   fetch: isFunction,
+  callbacks: isHandlerArray,
 };
 
 const chatWireChecks: Record<string, Check> = {

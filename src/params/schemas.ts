@@ -6,6 +6,7 @@
 
 import type { Dispatcher } from "undici";
 import type * as Zod from "zod";
+import type { CallbackHandler } from "../observability/callbacks.js";
 import { isZodSchema } from "../structured/is-zod-schema.js";
 import { loadedZod } from "./load-zod.js";
 
@@ -225,6 +226,14 @@ export const clientOptionsShape = {
   fetch: z
     .custom<FetchFunction>((value) => typeof value === "function", "must be a fetch function")
     .optional(),
+  callbacks: z
+    .array(
+      z.custom<CallbackHandler>(
+        (value) => typeof value === "object" && value !== null,
+        "must be a handler object (onStart, onSuccess, onFailure, onRetry, onFallback)",
+      ),
+    )
+    .optional(),
 } as const;
 
 const mockResponseSchema = z
@@ -297,6 +306,11 @@ export interface ClientOptions {
   dispatcher?: Dispatcher | undefined;
   /** A fetch-compatible function used instead of undici (msw, tracing, other runtimes). */
   fetch?: FetchFunction | undefined;
+  /**
+   * Handlers of this call's events, besides those of `addCallback()` (and of the Router).
+   * @example [{ onSuccess: (event) => console.log(event.usage, event.cost) }]
+   */
+  callbacks?: readonly CallbackHandler[] | undefined;
 }
 
 type Wire = InferredCompletionParams;

@@ -3,6 +3,7 @@
  * any request, named by its path with the fix (LiteLLM's snake_case names point to llmux's).
  */
 import { BadRequestError, type ValidationIssue } from "../errors/errors.js";
+import type { CallbackHandler } from "../observability/callbacks.js";
 import { parseModel } from "../params/parse-model.js";
 import { suggestKey } from "../params/validate-params.js";
 import { type Deployment, type DeploymentConfig, toDeployment } from "./deployment.js";
@@ -64,6 +65,13 @@ export interface RouterOptions {
    * @default Date.now
    */
   now?: (() => number) | undefined;
+  /**
+   * Handlers of every call through this router (besides the call's own `callbacks` and those
+   * of `addCallback()`): one `onStart` and one `onSuccess` or `onFailure` per router call, an
+   * `onRetry` before each retry in a group, an `onFallback` before each fallback group.
+   * @default []
+   */
+  callbacks?: readonly CallbackHandler[] | undefined;
 }
 
 /** The options with their defaults, and the deployments resolved and grouped. */
@@ -83,6 +91,8 @@ export interface ResolvedRouterOptions {
   readonly redis: string | RedisClientLike | undefined;
   /** `llmux:` and the caller's `redisKeyPrefix`, ready to put before a key. */
   readonly redisKeyPrefix: string;
+  /** `undefined` when none were given. */
+  readonly callbacks: readonly CallbackHandler[] | undefined;
 }
 
 const OPTION_KEYS = [
@@ -99,6 +109,7 @@ const OPTION_KEYS = [
   "now",
   "redis",
   "redisKeyPrefix",
+  "callbacks",
 ];
 const DEPLOYMENT_KEYS = ["modelName", "params", "id", "rpm", "tpm", "weight"];
 /** LiteLLM's names, for the hint. */
@@ -201,6 +212,15 @@ export function resolveRouterOptions(options: RouterOptions): ResolvedRouterOpti
     }
   }
 
+  const callbacks = options.callbacks;
+  if (
+    callbacks !== undefined &&
+    (!Array.isArray(callbacks) ||
+      !callbacks.every((handler) => typeof handler === "object" && handler !== null))
+  ) {
+    issue("callbacks", "must be an array of handler objects (onStart, onSuccess, ...)");
+  }
+
   const known = [...groups.keys()];
   const fallbackMap = (key: "fallbacks" | "contextWindowFallbacks" | "contentPolicyFallbacks") =>
     checkFallbackMap(options[key], key, groups, known, issue);
@@ -239,6 +259,7 @@ export function resolveRouterOptions(options: RouterOptions): ResolvedRouterOpti
     now: options.now ?? Date.now,
     redis,
     redisKeyPrefix: keyPrefix === undefined || keyPrefix === "" ? "llmux:" : `llmux:${keyPrefix}:`,
+    callbacks: callbacks === undefined || callbacks.length === 0 ? undefined : callbacks,
   };
 }
 

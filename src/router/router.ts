@@ -5,8 +5,8 @@
 
 import type * as Zod from "zod";
 import { runCompletion } from "../calls/completion.js";
-import { embedding } from "../calls/embedding.js";
-import { imageGeneration } from "../calls/image-generation.js";
+import { runEmbedding } from "../calls/embedding.js";
+import { runImageGeneration } from "../calls/image-generation.js";
 import {
   APIError,
   BadRequestError,
@@ -15,6 +15,8 @@ import {
 } from "../errors/errors.js";
 import { sleep } from "../http/retry.js";
 import { retryDelayMs } from "../http/retry-delay.js";
+import { CallTracker } from "../observability/call-tracker.js";
+import { handlersFor } from "../observability/callbacks.js";
 import type {
   CompletionParams,
   EmbeddingParams,
@@ -61,18 +63,24 @@ interface Reservation {
 interface RoutedParams {
   readonly model: string;
   readonly signal?: AbortSignal | undefined;
+  readonly callbacks?: unknown;
 }
-/** One call to one deployment: `completion()`, `embedding()` or `imageGeneration()`. */
+/**
+ * One call to one deployment: `completion()`, `embedding()` or `imageGeneration()`; the router's
+ * tracker (`null`: no handlers) is told a stream's end.
+ */
 type Invoke = (
   params: Record<string, unknown>,
   observer: StreamObserver | undefined,
+  tracker: CallTracker | null,
 ) => Promise<Answer>;
 
-const invokeCompletion: Invoke = (params, observer) =>
-  runCompletion(params as unknown as CompletionParams, observer);
-const invokeEmbedding: Invoke = (params) => embedding(params as unknown as EmbeddingParams);
-const invokeImageGeneration: Invoke = (params) =>
-  imageGeneration(params as unknown as ImageGenerationParams);
+const invokeCompletion: Invoke = (params, observer, tracker) =>
+  runCompletion(params as unknown as CompletionParams, observer, tracker);
+const invokeEmbedding: Invoke = (params, _, tracker) =>
+  runEmbedding(params as unknown as EmbeddingParams, tracker);
+const invokeImageGeneration: Invoke = (params, _, tracker) =>
+  runImageGeneration(params as unknown as ImageGenerationParams, tracker);
 
 /**
  * Routes calls by group name over many deployments.
@@ -148,7 +156,9 @@ export class Router {
   ): Promise<ModelResponse>;
   completion(params: CompletionParams): Promise<ModelResponse | CompletionStream>;
   completion(params: CompletionParams): Promise<ModelResponse | CompletionStream> {
-    return this.#route(params, invokeCompletion) as Promise<ModelResponse | CompletionStream>;
+    return this.#route(params, invokeCompletion, "completion") as Promise<
+      ModelResponse | CompletionStream
+    >;
   }
 
   /** LiteLLM's other name for {@link Router.completion}. */
@@ -156,12 +166,12 @@ export class Router {
 
   /** `embedding()` through the router. */
   embedding(params: EmbeddingParams): Promise<EmbeddingResponse> {
-    return this.#route(params, invokeEmbedding) as Promise<EmbeddingResponse>;
+    return this.#route(params, invokeEmbedding, "embedding") as Promise<EmbeddingResponse>;
   }
 
   /** `imageGeneration()` through the router. */
   imageGeneration(params: ImageGenerationParams): Promise<ImageResponse> {
-    return this.#route(params, invokeImageGeneration) as Promise<ImageResponse>;
+    return this.#route(params, invokeImageGeneration, "imageGeneration") as Promise<ImageResponse>;
   }
 
   /** The deployments cooling down now: `{ id, modelName, until, reason }`. */
@@ -174,7 +184,33 @@ export class Router {
     return this.#state.close();
   }
 
-  async #route(params: RoutedParams, invoke: Invoke): Promise<Answer> {
+  async #route(params: RoutedParams, invoke: Invoke, callType: string): Promise<Answer> {
+    // Checked first: a call without handlers builds no event, no closure, reads no clock.
+    const handlers = handlersFor(params?.callbacks, this.#options.callbacks);
+    if (handlers === undefined) return this.#routeTracked(params, invoke, undefined);
+    const tracker = new CallTracker(handlers, callType, params);
+    tracker.start();
+    try {
+      const answer = await this.#routeTracked(params, invoke, tracker);
+      // A stream is reported when it ends, by its observer.
+      if (
+        !(answer instanceof CompletionStream) &&
+        (params as { stream?: unknown }).stream !== true
+      ) {
+        tracker.succeed(answer);
+      }
+      return answer;
+    } catch (error) {
+      tracker.fail(error);
+      throw error;
+    }
+  }
+
+  async #routeTracked(
+    params: RoutedParams,
+    invoke: Invoke,
+    tracker: CallTracker | undefined,
+  ): Promise<Answer> {
     const group = params?.model;
     if (typeof group !== "string" || !this.#options.groups.has(group)) {
       const known = this.modelNames.map((name) => `"${name}"`).join(", ");
@@ -192,16 +228,17 @@ export class Router {
     };
     let failure: unknown;
     try {
-      return await this.#runGroup(group, params, invoke, routing);
+      return await this.#runGroup(group, params, invoke, routing, tracker);
     } catch (error) {
       failure = error;
     }
     let failedGroup = group;
     for (const fallback of fallbackGroups(failure, group, this.#options)) {
+      tracker?.fallback(failure, failedGroup, fallback, routing.attempts);
       routing.fallbacks.push(failedGroup);
       failedGroup = fallback;
       try {
-        return await this.#runGroup(fallback, params, invoke, routing);
+        return await this.#runGroup(fallback, params, invoke, routing, tracker);
       } catch (error) {
         failure = error;
         // A fallback's own failure may end the chain: an abort, a plain 400, a validation error.
@@ -217,6 +254,7 @@ export class Router {
     params: RoutedParams,
     invoke: Invoke,
     routing: Routing,
+    tracker: CallTracker | undefined,
   ): Promise<Answer> {
     const options = this.#options;
     const deployments = options.groups.get(group) as readonly Deployment[];
@@ -279,7 +317,7 @@ export class Router {
         }
       }
       try {
-        return await this.#callDeployment(reservation, params, invoke, routing);
+        return await this.#callDeployment(reservation, params, invoke, routing, tracker);
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         if (!(error instanceof LLMError)) throw error;
@@ -287,6 +325,7 @@ export class Router {
         lastError = error;
         failed.add(deployment.id);
         if (!error.isRetryable) throw error;
+        if (retry < options.numRetries) tracker?.retry(error, routing.attempts);
       }
     }
     throw lastError;
@@ -298,6 +337,7 @@ export class Router {
     params: RoutedParams,
     invoke: Invoke,
     routing: Routing,
+    tracker: CallTracker | undefined,
   ): Promise<Answer> {
     const { deployment } = reservation;
     // The call's keys win over the deployment's, except where the call says `undefined`.
@@ -307,6 +347,15 @@ export class Router {
     }
     merged.model = deployment.params.model;
     merged.maxRetries = 0; // the router is the only retry loop
+    // The router reports the call's events, across deployments: the call itself reports none.
+    delete merged.callbacks;
+    if (tracker !== undefined) {
+      const model = deployment.params.model;
+      const slash = model.indexOf("/");
+      tracker.provider = slash === -1 ? "" : model.slice(0, slash);
+      tracker.model = model.slice(slash + 1);
+      tracker.deployment = routing.deployment;
+    }
     const startedAt = performance.now();
     let streamed: { tokens: number | undefined; latencyMs: number } | undefined;
     const observer: StreamObserver | undefined =
@@ -328,7 +377,7 @@ export class Router {
         : undefined;
     let answer: Answer;
     try {
-      answer = await invoke(merged, observer);
+      answer = await invoke(merged, observer, tracker ?? null);
     } catch (error) {
       const unsent = error instanceof APIError && error.attempts === 0;
       routing.attempts += error instanceof APIError ? error.attempts : 0;
