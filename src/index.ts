@@ -44,6 +44,7 @@ export type {
   ImageGenerationParams,
   ListModelsParams,
   Message,
+  TelemetryOptions,
 } from "./params/schemas.js";
 export type { AnthropicProviderConfig } from "./providers/anthropic/anthropic-provider.js";
 export { createAnthropicProvider } from "./providers/anthropic/anthropic-provider.js";

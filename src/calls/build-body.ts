@@ -20,6 +20,7 @@ const CLIENT_OPTION_KEYS: ReadonlySet<string> = new Set([
   "fetch",
   "responseFormat",
   "callbacks",
+  "telemetry",
 ]);
 
 /** Whether `key` of a call's parameters is a wire parameter (sent), not a client option. */

@@ -6,6 +6,7 @@ import type * as Zod from "zod";
 import { prepareRequest } from "../http/prepare-request.js";
 import { CallTracker } from "../observability/call-tracker.js";
 import { handlersFor } from "../observability/callbacks.js";
+import { telemetryFor } from "../observability/telemetry.js";
 import { loadZod } from "../params/load-zod.js";
 import { parseModel } from "../params/parse-model.js";
 import type { CompletionParams } from "../params/schemas.js";
@@ -101,10 +102,13 @@ export async function runCompletion(
   routed?: CallTracker | null,
 ): Promise<ModelResponse | CompletionStream> {
   if (routed !== undefined) return completeCall(params, observer, routed ?? undefined);
-  // Checked first: a call without handlers builds no event, no closure, reads no clock.
+  // Checked first: a call without handlers or telemetry builds no event, no closure, reads no clock.
   const handlers = handlersFor(params?.callbacks, undefined);
-  if (handlers === undefined) return completeCall(params, observer, undefined);
-  const tracker = new CallTracker(handlers, "completion", params);
+  const pending = telemetryFor(params, "completion");
+  const telemetry = pending === undefined ? undefined : await pending;
+  if (handlers === undefined && telemetry === undefined)
+    return completeCall(params, observer, undefined);
+  const tracker = new CallTracker(handlers ?? [], "completion", params, telemetry);
   tracker.start();
   try {
     const answer = await completeCall(params, observer, tracker);

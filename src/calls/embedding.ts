@@ -1,6 +1,7 @@
 /** `embedding()`: OpenAI's `POST /embeddings` through any registered provider. */
 import { CallTracker } from "../observability/call-tracker.js";
 import { handlersFor } from "../observability/callbacks.js";
+import { telemetryFor } from "../observability/telemetry.js";
 import type { EmbeddingParams } from "../params/schemas.js";
 import type { EmbeddingResponse } from "../types.js";
 import { buildBody } from "./build-body.js";
@@ -29,10 +30,12 @@ export async function runEmbedding(
   routed: CallTracker | null | undefined,
 ): Promise<EmbeddingResponse> {
   if (routed !== undefined) return embed(params, routed ?? undefined);
-  // Checked first: a call without handlers builds no event, no closure, reads no clock.
+  // Checked first: a call without handlers or telemetry builds no event, no closure, reads no clock.
   const handlers = handlersFor(params?.callbacks, undefined);
-  if (handlers === undefined) return embed(params, undefined);
-  const tracker = new CallTracker(handlers, "embedding", params);
+  const pending = telemetryFor(params, "embedding");
+  const telemetry = pending === undefined ? undefined : await pending;
+  if (handlers === undefined && telemetry === undefined) return embed(params, undefined);
+  const tracker = new CallTracker(handlers ?? [], "embedding", params, telemetry);
   return tracker.report(() => embed(params, tracker));
 }
 

@@ -1,5 +1,5 @@
 /**
- * One call's events: made only when the call has handlers, it holds what every event shares
+ * One call's events: made only when the call has handlers or telemetry, it holds what every event shares
  * (`callId`, provider, model, parameters, start) and sends `onStart` once, before the rest.
  */
 import { randomUUID } from "node:crypto";
@@ -10,6 +10,7 @@ import type { HiddenParams, ModelResponseStream, RoutedDeployment, Usage } from 
 import type { CallbackEvent, CallbackHandler } from "./callbacks.js";
 import { type CallbackName, emitEvent } from "./emit-event.js";
 import { eventParams } from "./event-params.js";
+import type { CallTelemetry } from "./telemetry.js";
 
 /** An answer as the tracker reads it: its usage and hidden params, when it has them. */
 interface Answer {
@@ -20,6 +21,7 @@ interface Answer {
 /** The events of one call. */
 export class CallTracker {
   readonly #handlers: readonly CallbackHandler[];
+  readonly #telemetry: CallTelemetry | undefined;
   readonly #callId = randomUUID();
   readonly #callType: string;
   readonly #params: Record<string, unknown>;
@@ -33,8 +35,14 @@ export class CallTracker {
   model: string;
   deployment: RoutedDeployment | undefined;
 
-  constructor(handlers: readonly CallbackHandler[], callType: string, params: unknown) {
+  constructor(
+    handlers: readonly CallbackHandler[],
+    callType: string,
+    params: unknown,
+    telemetry?: CallTelemetry,
+  ) {
     this.#handlers = handlers;
+    this.#telemetry = telemetry;
     this.#callType = callType;
     this.#params = eventParams(params);
     this.#stream = this.#params.stream === true;
@@ -71,6 +79,7 @@ export class CallTracker {
   follow(call: ResolvedCall): ResolvedCall {
     this.provider = call.adapter.id;
     this.model = call.model;
+    this.#telemetry?.server(call.apiBase);
     return { ...call, onRetry: (error, attempts) => this.retry(error, attempts) };
   }
 
@@ -180,6 +189,7 @@ export class CallTracker {
 
   #emit(name: CallbackName, event: CallbackEvent): void {
     if (!this.#started) this.start();
+    this.#telemetry?.event(name, event);
     emitEvent(this.#handlers, name, event);
   }
 }

@@ -8,6 +8,7 @@ const LEFT_OUT: ReadonlySet<string> = new Set([
   "dispatcher",
   "fetch",
   "callbacks",
+  "telemetry",
   "responseFormat",
 ]);
 

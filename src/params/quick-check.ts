@@ -49,6 +49,18 @@ const isFunction = (value: unknown) => typeof value === "function";
 const isHandlerArray = (value: unknown) =>
   Array.isArray(value) && value.every((item) => typeof item === "object" && item !== null);
 
+const isTelemetry = (value: unknown) =>
+  typeof value === "boolean" ||
+  (typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.keys(value).every(
+      (key) =>
+        key === "recordContent" &&
+        ((value as Record<string, unknown>)[key] === undefined ||
+          typeof (value as Record<string, unknown>)[key] === "boolean"),
+    ));
+
 /** `z.number().int()`, which takes safe integers only. */
 const isInteger = (value: unknown): value is number => Number.isSafeInteger(value);
 const isFiniteNumber = (value: unknown): value is number =>
@@ -249,6 +261,7 @@ const clientOptionChecks: Record<string, Check> = {
   dispatcher: isDispatcher,
   fetch: isFunction,
   callbacks: isHandlerArray,
+  telemetry: isTelemetry,
 };
 
 const chatWireChecks: Record<string, Check> = {

@@ -234,6 +234,11 @@ export const clientOptionsShape = {
       ),
     )
     .optional(),
+  telemetry: z
+    .union([z.boolean(), z.strictObject({ recordContent: z.boolean().optional() })], {
+      message: "must be a boolean or { recordContent?: boolean }",
+    })
+    .optional(),
 } as const;
 
 const mockResponseSchema = z
@@ -311,6 +316,23 @@ export interface ClientOptions {
    * @example [{ onSuccess: (event) => console.log(event.usage, event.cost) }]
    */
   callbacks?: readonly CallbackHandler[] | undefined;
+  /**
+   * OpenTelemetry for this call, when `@opentelemetry/api` is installed and a provider is
+   * registered: `false` turns its span and metrics off; `{ recordContent: true }` records the
+   * messages (`gen_ai.input.messages`, `gen_ai.output.messages`) on its span.
+   * @default true (no content)
+   * @example { recordContent: true }
+   */
+  telemetry?: boolean | TelemetryOptions | undefined;
+}
+
+/** What `telemetry` can say about one call's span. */
+export interface TelemetryOptions {
+  /**
+   * Records the messages sent and received on the span (they may hold personal data).
+   * @default false
+   */
+  recordContent?: boolean | undefined;
 }
 
 type Wire = InferredCompletionParams;

@@ -17,6 +17,7 @@ import { sleep } from "../http/retry.js";
 import { retryDelayMs } from "../http/retry-delay.js";
 import { CallTracker } from "../observability/call-tracker.js";
 import { handlersFor } from "../observability/callbacks.js";
+import { telemetryFor } from "../observability/telemetry.js";
 import type {
   CompletionParams,
   EmbeddingParams,
@@ -185,10 +186,15 @@ export class Router {
   }
 
   async #route(params: RoutedParams, invoke: Invoke, callType: string): Promise<Answer> {
-    // Checked first: a call without handlers builds no event, no closure, reads no clock.
+    // Checked first: a call without handlers or telemetry builds no event, no closure, reads no clock.
     const handlers = handlersFor(params?.callbacks, this.#options.callbacks);
-    if (handlers === undefined) return this.#routeTracked(params, invoke, undefined);
-    const tracker = new CallTracker(handlers, callType, params);
+    // One span for the routed call (its deployments' calls report into this tracker).
+    const pending = telemetryFor(params, callType);
+    const telemetry = pending === undefined ? undefined : await pending;
+    if (handlers === undefined && telemetry === undefined) {
+      return this.#routeTracked(params, invoke, undefined);
+    }
+    const tracker = new CallTracker(handlers ?? [], callType, params, telemetry);
     tracker.start();
     try {
       const answer = await this.#routeTracked(params, invoke, tracker);
