@@ -149,6 +149,8 @@ describe("examples", () => {
     ["anthropic.ts", 'You said: "Count from one to five."'],
     ["gemini.ts", 'You said: "Say hello in five words."'],
     ["tools.ts", "It is 18 degrees and clear."],
+    ["observability.ts", "callback: cometapi/gpt-4o-mini 32 tokens, $0.000014"],
+    ["observability.ts", "name: 'chat gpt-4o-mini'"],
   ])("%s", async (name, expected) => {
     expect(await example(name)).toContain(expected);
   });

@@ -4,6 +4,7 @@
  * client histograms. It is one more consumer of a call's {@link CallTracker} events, made only
  * when a provider is registered and the call did not say `telemetry: false`.
  */
+import { VERSION } from "../version.js";
 import type { CallbackEvent } from "./callbacks.js";
 import type { CallbackName } from "./emit-event.js";
 import {
@@ -92,7 +93,7 @@ function createCallTelemetry(
   operation: string,
   recordContent: boolean,
 ): CallTelemetry {
-  const tracer = api.trace.getTracer(SCOPE);
+  const tracer = api.trace.getTracer(SCOPE, VERSION);
   const instruments = instrumentsOf(api.metrics.getMeterProvider());
   let span: Span | undefined;
   let startedAt = 0;
@@ -182,10 +183,10 @@ function createCallTelemetry(
   };
 }
 
-function instrumentsOf(provider: { getMeter(name: string): Meter }): Instruments {
+function instrumentsOf(provider: { getMeter(name: string, version?: string): Meter }): Instruments {
   let instruments = instrumentsByProvider.get(provider);
   if (instruments !== undefined) return instruments;
-  const meter = provider.getMeter(SCOPE);
+  const meter = provider.getMeter(SCOPE, VERSION);
   instruments = {
     duration: meter.createHistogram("gen_ai.client.operation.duration", {
       description: "GenAI operation duration.",
