@@ -14,6 +14,7 @@ export {
   AuthenticationError,
   BadGatewayError,
   BadRequestError,
+  BudgetExceededError,
   ContentPolicyViolationError,
   ContextWindowExceededError,
   InternalServerError,

@@ -270,3 +270,35 @@ export function isRetryableStatus(
   if (status === undefined) return false;
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
+
+/**
+ * A Router call made when the spend of the current budget window has reached the Router's
+ * `maxBudget`: thrown before any request. Not retryable, and no fallback is tried.
+ */
+export class BudgetExceededError extends LLMError {
+  override name = "BudgetExceededError";
+  /** The Router's `maxBudget`, in USD. */
+  readonly maxBudget: number;
+  /** The spend known in the current window, in USD. */
+  readonly spend: number;
+  /** The Router's `budgetDuration`: `"1d"`. */
+  readonly budgetDuration: string;
+  /** Milliseconds until the current window ends (and the spend starts again from 0). */
+  readonly retryAfterMs: number;
+
+  constructor(
+    message: string,
+    options: LLMErrorOptions & {
+      maxBudget: number;
+      spend: number;
+      budgetDuration: string;
+      retryAfterMs: number;
+    },
+  ) {
+    super(message, { ...options, isRetryable: false });
+    this.maxBudget = options.maxBudget;
+    this.spend = options.spend;
+    this.budgetDuration = options.budgetDuration;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}

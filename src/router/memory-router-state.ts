@@ -29,6 +29,9 @@ interface Counters {
 export class MemoryRouterState implements RouterState {
   readonly #rules: CooldownRules;
   readonly #counters = new Map<string, Counters>();
+  /** The spend of the latest budget window a cost was recorded in. */
+  #spendWindow = Number.NEGATIVE_INFINITY;
+  #spend = 0;
 
   constructor(rules: CooldownRules) {
     this.#rules = rules;
@@ -104,8 +107,25 @@ export class MemoryRouterState implements RouterState {
     return { id: undefined, retryAfterMs: Math.max(0, availableAt - now) };
   }
 
+  spend(window: number): number {
+    return window === this.#spendWindow ? this.#spend : 0;
+  }
+
+  /** Adds `cost` to the window of `now`; none when the cost is unknown or there is no budget. */
+  addSpend(cost: number | undefined, now: number): void {
+    const budget = this.#rules.budget;
+    if (cost === undefined || budget === undefined || !(cost > 0)) return;
+    const window = Math.floor(now / budget.durationMs);
+    if (window > this.#spendWindow) {
+      this.#spendWindow = window;
+      this.#spend = 0;
+    } else if (window < this.#spendWindow) return; // a window already over
+    this.#spend += cost;
+  }
+
   release(outcome: CallOutcome): void {
     const { now } = outcome;
+    this.addSpend(outcome.cost, now);
     const counters = this.#get(outcome.id, outcome.modelName, now);
     counters.inFlight = Math.max(0, counters.inFlight - 1);
     const sameMinute = Math.floor(outcome.acquiredAt / MINUTE_MS) === counters.minute;

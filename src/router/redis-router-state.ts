@@ -50,6 +50,15 @@ export function groupKeys(prefix: string, modelName: string, now: number) {
   };
 }
 
+/**
+ * Where a router's spend of one budget window lives: a key of its own (its own slot on a Redis
+ * Cluster), updated with `INCRBYFLOAT` after each call of known cost, read back in the background
+ * on each call.
+ */
+export function budgetKey(prefix: string, durationMs: number, window: number): string {
+  return `${prefix}budget:{${durationMs}:${window}}`;
+}
+
 /** A {@link RouterState} on Redis, with the process's own state as its stand-in. */
 export class RedisRouterState implements RouterState {
   readonly #link: RedisLink;
@@ -71,6 +80,9 @@ export class RedisRouterState implements RouterState {
   #connectedOnce = false;
   #probing = false;
   #closed = false;
+  /** The latest spend read from (or written to) Redis, and its window. */
+  #readWindow = Number.NEGATIVE_INFINITY;
+  #readSpend = 0;
 
   constructor(link: RedisLink, prefix: string, rules: CooldownRules, groups: readonly string[]) {
     this.#link = link;
@@ -172,17 +184,74 @@ export class RedisRouterState implements RouterState {
     );
   }
 
-  async acquire(request: AcquireRequest): Promise<AcquireResult> {
-    if (!this.#connectedOnce) {
-      this.#firstConnection ??= this.#withBudget(this.#link.firstReady, FIRST_CONNECTION_BUDGET_MS)
-        .catch(() => {})
-        .finally(() => {
-          this.#connectedOnce = true;
-        });
-      await this.#firstConnection;
+  spend(window: number): number | Promise<number> {
+    const local = this.#local.spend(window);
+    if (this.#rules.budget === undefined || this.#down) return local;
+    if (window === this.#readWindow) return Math.max(local, this.#readSpend);
+    // A window this process has not read yet: one round trip, then the background reads.
+    return this.#readSpendOf(window).then(
+      () => Math.max(this.#local.spend(window), window === this.#readWindow ? this.#readSpend : 0),
+      () => this.#local.spend(window),
+    );
+  }
+
+  /** Reads the window's spend from Redis (within the budget), and keeps it. */
+  async #readSpendOf(window: number): Promise<void> {
+    const budget = this.#rules.budget;
+    if (budget === undefined) return;
+    if (!this.#connectedOnce) await this.#waitForFirstConnection();
+    if (!this.#usable()) return;
+    const key = budgetKey(this.#prefix, budget.durationMs, window);
+    try {
+      this.#noteSpend(window, await this.#withBudget(this.#link.send(key, ["GET", key])));
+    } catch (error) {
+      this.markDown(error);
+      throw error;
     }
+  }
+
+  #noteSpend(window: number, reply: unknown): void {
+    const value = reply === null || reply === undefined ? 0 : Number(reply);
+    if (!Number.isFinite(value) || window < this.#readWindow) return;
+    if (window > this.#readWindow) {
+      this.#readWindow = window;
+      this.#readSpend = value;
+    } else this.#readSpend = Math.max(this.#readSpend, value);
+  }
+
+  /** Adds a call's known cost to the window's key; nobody waits for it. */
+  #addSpend(cost: number | undefined, now: number): void {
+    const budget = this.#rules.budget;
+    if (cost === undefined || budget === undefined || !(cost > 0)) return;
+    if (this.#down || !this.#link.ready) return; // kept in this process only
+    const window = Math.floor(now / budget.durationMs);
+    const key = budgetKey(this.#prefix, budget.durationMs, window);
+    const expireAt = (window + 1) * budget.durationMs + MINUTE_MS;
+    this.#link.send(key, ["INCRBYFLOAT", key, String(cost)]).then(
+      (total) => this.#noteSpend(window, total),
+      (error: unknown) => this.markDown(error),
+    );
+    this.#link.send(key, ["PEXPIREAT", key, String(expireAt)]).catch(() => {});
+  }
+
+  #waitForFirstConnection(): Promise<void> {
+    this.#firstConnection ??= this.#withBudget(this.#link.firstReady, FIRST_CONNECTION_BUDGET_MS)
+      .catch(() => {})
+      .finally(() => {
+        this.#connectedOnce = true;
+      });
+    return this.#firstConnection;
+  }
+
+  async acquire(request: AcquireRequest): Promise<AcquireResult> {
+    if (!this.#connectedOnce) await this.#waitForFirstConnection();
     if (!this.#usable()) return this.#acquireLocally(request);
     const { modelName, candidates, estimatedTokens, now } = request;
+    const budget = this.#rules.budget;
+    if (budget !== undefined) {
+      // The spend other processes added, for the next call's check: read alongside, not awaited.
+      this.#readSpendOf(Math.floor(now / budget.durationMs)).catch(() => {});
+    }
     const keys = groupKeys(this.#prefix, modelName, now);
     const carried = this.#takePending(modelName);
     const reservation = [
@@ -255,9 +324,11 @@ export class RedisRouterState implements RouterState {
   release(outcome: CallOutcome): void {
     if (outcome.ticket === LOCAL) {
       this.#local.release(outcome);
-      return;
+    } else {
+      this.#local.addSpend(outcome.cost, outcome.now);
+      this.#queueRelease(outcome);
     }
-    this.#queueRelease(outcome);
+    this.#addSpend(outcome.cost, outcome.now);
   }
 
   #queueRelease(outcome: CallOutcome): void {

@@ -72,6 +72,20 @@ export interface RouterOptions {
    * @default []
    */
   callbacks?: readonly CallbackHandler[] | undefined;
+  /**
+   * The most this router may spend (USD) per `budgetDuration`: once the spend of the current
+   * window has reached it, a call throws `BudgetExceededError` before any request. The spend is
+   * each call's `_hidden_params.responseCost` (a stream's when it ends); a call whose cost is
+   * unknown (no price for its model, no usage) adds nothing. Kept in the router's state (shared
+   * on Redis with `redis`). Without it, no budget.
+   */
+  maxBudget?: number | undefined;
+  /**
+   * The budget's window, LiteLLM's format: a whole number and `s`, `m`, `h` or `d` (`"30s"`,
+   * `"1h"`, `"7d"`, `"30d"`). Windows are fixed (epoch ms / duration, in UTC), not sliding.
+   * @default "1d"
+   */
+  budgetDuration?: string | undefined;
 }
 
 /** The options with their defaults, and the deployments resolved and grouped. */
@@ -93,6 +107,26 @@ export interface ResolvedRouterOptions {
   readonly redisKeyPrefix: string;
   /** `undefined` when none were given. */
   readonly callbacks: readonly CallbackHandler[] | undefined;
+  /** `undefined`: no budget. */
+  readonly budget:
+    | { readonly maxBudget: number; readonly duration: string; readonly durationMs: number }
+    | undefined;
+}
+
+const DURATION_UNITS_MS: Record<string, number> = {
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+
+/** `"30s"`, `"1m"`, `"1h"`, `"1d"`, `"30d"` in ms; undefined when not in that format. */
+export function parseBudgetDuration(value: unknown): number | undefined {
+  if (typeof value !== "string") return undefined;
+  const match = /^(\d+)([smhd])$/.exec(value);
+  if (match === null) return undefined;
+  const ms = Number(match[1]) * (DURATION_UNITS_MS[match[2] as string] as number);
+  return ms > 0 && Number.isSafeInteger(ms) ? ms : undefined;
 }
 
 const OPTION_KEYS = [
@@ -110,6 +144,8 @@ const OPTION_KEYS = [
   "redis",
   "redisKeyPrefix",
   "callbacks",
+  "maxBudget",
+  "budgetDuration",
 ];
 const DEPLOYMENT_KEYS = ["modelName", "params", "id", "rpm", "tpm", "weight"];
 /** LiteLLM's names, for the hint. */
@@ -119,6 +155,8 @@ const LITELLM_NAMES: Record<string, string> = {
   model_name: "modelName",
   model_info: "id (model_info.id)",
   redis_url: "redis",
+  max_budget: "maxBudget",
+  budget_duration: "budgetDuration",
 };
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -221,6 +259,24 @@ export function resolveRouterOptions(options: RouterOptions): ResolvedRouterOpti
     issue("callbacks", "must be an array of handler objects (onStart, onSuccess, ...)");
   }
 
+  let budget: ResolvedRouterOptions["budget"];
+  const maxBudget = options.maxBudget;
+  const duration = options.budgetDuration ?? "1d";
+  const durationMs = parseBudgetDuration(duration);
+  if (durationMs === undefined) {
+    issue(
+      "budgetDuration",
+      `must be a whole number and s, m, h or d ("30s", "1h", "1d", "30d"), not ${JSON.stringify(duration)}`,
+    );
+  }
+  if (maxBudget !== undefined) {
+    if (!isPositive(maxBudget)) {
+      issue("maxBudget", `must be a positive number of USD, not ${String(maxBudget)}`);
+    } else if (durationMs !== undefined) {
+      budget = { maxBudget, duration, durationMs };
+    }
+  }
+
   const known = [...groups.keys()];
   const fallbackMap = (key: "fallbacks" | "contextWindowFallbacks" | "contentPolicyFallbacks") =>
     checkFallbackMap(options[key], key, groups, known, issue);
@@ -260,6 +316,7 @@ export function resolveRouterOptions(options: RouterOptions): ResolvedRouterOpti
     redis,
     redisKeyPrefix: keyPrefix === undefined || keyPrefix === "" ? "llmux:" : `llmux:${keyPrefix}:`,
     callbacks: callbacks === undefined || callbacks.length === 0 ? undefined : callbacks,
+    budget,
   };
 }
 

@@ -64,6 +64,11 @@ export interface CallOutcome {
   readonly estimatedTokens: number;
   /** Tokens the call used; undefined when unknown (no usage): the estimate then stands. */
   readonly tokens: number | undefined;
+  /**
+   * What the call cost (USD, its `_hidden_params.responseCost`), added to the budget window of
+   * `now`; undefined when unknown or when the router has no budget: nothing is added.
+   */
+  readonly cost?: number | undefined;
   /** Time to the answer (or to the first chunk); undefined when it failed. */
   readonly latencyMs: number | undefined;
   /** Undefined when the call succeeded (or failed in a way that is not the deployment's fault). */
@@ -98,6 +103,11 @@ export interface RouterState {
    * the current minute; counts a request and the estimated tokens against it, and one in flight.
    */
   acquire(request: AcquireRequest): AcquireResult | Promise<AcquireResult>;
+  /**
+   * The spend (USD) known in budget window `window` (epoch ms / the budget's duration): exact in
+   * the process; on Redis the latest read, with one round trip only for a window not read yet.
+   */
+  spend(window: number): number | Promise<number>;
   /** Records how a call ended. Never awaited on the caller's path. */
   release(outcome: CallOutcome): void;
   /** The deployments cooling down now. */
@@ -106,8 +116,10 @@ export interface RouterState {
   close(): Promise<void>;
 }
 
-/** The rules a state applies when it records failures. */
+/** The rules a state applies when it records failures (and, with a budget, spend). */
 export interface CooldownRules {
+  /** The budget window's length in ms (the spend is kept per epoch ms / this); none: no budget. */
+  readonly budget?: { readonly durationMs: number } | undefined;
   /** Failures a deployment may have within a minute; the next one cools it down. */
   readonly allowedFails: number;
   /** How long a cooled deployment gets no calls, in ms. */

@@ -10,6 +10,7 @@ import { runImageGeneration } from "../calls/image-generation.js";
 import {
   APIError,
   BadRequestError,
+  BudgetExceededError,
   LLMError,
   NoDeploymentAvailableError,
 } from "../errors/errors.js";
@@ -226,6 +227,7 @@ export class Router {
       );
     }
     params.signal?.throwIfAborted();
+    if (this.#options.budget !== undefined) await this.#checkBudget(this.#options.budget);
     const routing: Routing = {
       attempts: 0,
       fallbacks: [],
@@ -252,6 +254,21 @@ export class Router {
       }
     }
     throw routedError(failure, routing);
+  }
+
+  /** Throws `BudgetExceededError` when the current window's spend has reached `maxBudget`. */
+  async #checkBudget(budget: NonNullable<ResolvedRouterOptions["budget"]>): Promise<void> {
+    const now = this.#options.now();
+    const window = Math.floor(now / budget.durationMs);
+    const known = this.#state.spend(window);
+    // The in-process state answers at once (no await), as Redis does once the window was read.
+    const spend = known instanceof Promise ? await known : known;
+    if (spend < budget.maxBudget) return;
+    const retryAfterMs = (window + 1) * budget.durationMs - now;
+    throw new BudgetExceededError(
+      `llmux: Router: the budget of ${budget.maxBudget} USD per ${budget.duration} is spent (${spend} USD in this window); it starts again in ${Math.ceil(retryAfterMs / 1000)} s.`,
+      { maxBudget: budget.maxBudget, spend, budgetDuration: budget.duration, retryAfterMs },
+    );
   }
 
   /** Tries one group: a deployment chosen afresh for each attempt, up to `1 + numRetries`. */
@@ -363,7 +380,9 @@ export class Router {
       tracker.deployment = routing.deployment;
     }
     const startedAt = performance.now();
-    let streamed: { tokens: number | undefined; latencyMs: number } | undefined;
+    let streamed:
+      | { tokens: number | undefined; latencyMs: number; hidden: HiddenParams }
+      | undefined;
     const observer: StreamObserver | undefined =
       merged.stream === true
         ? {
@@ -377,6 +396,8 @@ export class Router {
                 sent: true,
                 tokens: streamed?.tokens,
                 latencyMs: streamed?.latencyMs,
+                // Priced at its end, before this observer hears of it.
+                cost: streamed?.hidden.responseCost,
                 error,
               }),
           }
@@ -401,13 +422,14 @@ export class Router {
       fallbacks: [...routing.fallbacks],
     });
     if (answer instanceof CompletionStream) {
-      streamed = { tokens: undefined, latencyMs: hidden.responseMs };
+      streamed = { tokens: undefined, latencyMs: hidden.responseMs, hidden };
     } else {
       const usage = (answer as { usage?: { total_tokens?: number } }).usage;
       this.#release(reservation, {
         sent: true,
         tokens: usage?.total_tokens,
         latencyMs: performance.now() - startedAt,
+        cost: hidden.responseCost,
       });
     }
     return answer;
@@ -419,6 +441,7 @@ export class Router {
       sent: boolean;
       tokens?: number | undefined;
       latencyMs?: number | undefined;
+      cost?: number | undefined;
       error?: unknown;
     },
   ): void {
@@ -437,6 +460,7 @@ export class Router {
       sent: end.sent,
       estimatedTokens,
       tokens: end.tokens,
+      cost: this.#options.budget === undefined ? undefined : end.cost,
       latencyMs: failure === undefined && end.error === undefined ? end.latencyMs : undefined,
       failure,
     };
