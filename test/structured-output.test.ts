@@ -290,15 +290,6 @@ describe("completion({ responseFormat })", () => {
     await expect(
       completion({ ...call(), responseFormat: Weather, response_format: { type: "json_object" } }),
     ).rejects.toThrow("not both");
-    for (const provider of ["anthropic", "gemini"]) {
-      const error = await completion({
-        ...call(),
-        model: `${provider}/m`,
-        responseFormat: Weather,
-      }).catch((caught: unknown) => caught);
-      // gemini/ may not be registered in every tree yet: then it is an unknown provider.
-      expect(error).toBeInstanceOf(BadRequestError);
-    }
     await expect(
       completion({ ...call(), model: "anthropic/claude", responseFormat: Weather }),
     ).rejects.toThrow("not supported for the anthropic/ provider");
@@ -379,5 +370,38 @@ describe("completion({ stream: true, responseFormat })", () => {
       responseFormat: z.object({ ok: z.boolean() }),
     });
     expect((await stream.final()).choices[0]?.message.parsed).toEqual({ ok: true });
+  });
+});
+
+describe("responseFormat with gemini/", () => {
+  it("is sent as Gemini's responseJsonSchema, and the answer parsed", async () => {
+    server.handle((_, response) =>
+      sendJson(response, 200, {
+        candidates: [
+          {
+            content: { role: "model", parts: [{ text: '{"city":"Paris","celsius":18}' }] },
+            finishReason: "STOP",
+            index: 0,
+          },
+        ],
+        usageMetadata: { promptTokenCount: 5, candidatesTokenCount: 7, totalTokenCount: 12 },
+        modelVersion: "gemini-2.5-flash",
+      }),
+    );
+    const response = await completion({
+      model: "gemini/gemini-2.5-flash",
+      messages: [{ role: "user", content: "Weather in Paris?" }],
+      apiKey: "gemini-test-key",
+      apiBase: server.origin,
+      responseFormat: z.object({ city: z.string(), celsius: z.number() }),
+    });
+    expect(response.choices[0]?.message.parsed).toEqual({ city: "Paris", celsius: 18 });
+    const config = server.requests[0]?.json?.generationConfig as Record<string, unknown>;
+    expect(config.responseMimeType).toBe("application/json");
+    expect(config.responseJsonSchema).toMatchObject({
+      type: "object",
+      properties: { city: { type: "string" }, celsius: { type: "number" } },
+      required: ["city", "celsius"],
+    });
   });
 });

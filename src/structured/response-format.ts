@@ -1,14 +1,17 @@
 /**
  * `responseFormat`: a zod schema as OpenAI's strict `response_format`, for the providers that
- * speak OpenAI's protocol.
+ * speak OpenAI's protocol and for `gemini/` (which maps it to `responseJsonSchema`).
  */
 import type * as Zod from "zod";
 import { BadRequestError } from "../errors/errors.js";
 import type { SchemaRuntime } from "./schema-runtime.js";
 import { type JsonSchema, toStrictJsonSchema } from "./to-strict-json-schema.js";
 
-/** Providers with a protocol of their own, whose structured outputs are not built yet. */
-const NATIVE_PROVIDERS = new Set(["anthropic", "gemini"]);
+/**
+ * Providers with a protocol of their own whose structured outputs are not built yet. (`gemini/`
+ * maps the strict `response_format` to its `responseJsonSchema`, so it takes `responseFormat`.)
+ */
+const NATIVE_PROVIDERS = new Set(["anthropic"]);
 
 /** OpenAI's `response_format` for strict structured outputs. */
 export interface JsonSchemaResponseFormat {
