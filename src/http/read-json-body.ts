@@ -7,8 +7,8 @@ import {
   createEventError,
   createInvalidBodyError,
   type ErrorContext,
-  stripBOM,
 } from "../errors/create-error.js";
+import { stripBOM } from "../errors/read-provider-error.js";
 import type { HttpResponse } from "./transport/transport.js";
 
 /** Reads `response` as the JSON object `isExpected` accepts; `what` names it for the message. */
