@@ -43,12 +43,9 @@ import { routerOptionsFromLiteLLMConfig } from "./litellm/from-litellm-config.js
 import { MemoryRouterState } from "./memory-router-state.js";
 import { linkToClient, linkToUrl } from "./redis-link.js";
 import { RedisRouterState } from "./redis-router-state.js";
+import { resolveRouterOptions } from "./resolve-router-options.js";
 import { type Routing, routedError } from "./routed-error.js";
-import {
-  type ResolvedRouterOptions,
-  type RouterOptions,
-  resolveRouterOptions,
-} from "./router-options.js";
+import type { ResolvedRouterOptions, RouterOptions } from "./router-options.js";
 import type { CallOutcome, Cooldown, RouterState } from "./router-state.js";
 import { orderDeployments } from "./routing-strategy.js";
 

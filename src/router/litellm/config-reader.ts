@@ -9,8 +9,7 @@ export type Env = Record<string, string | undefined>;
 /** Where a value came from `os.environ/NAME` and NAME was not set: already reported. */
 export const MISSING = Symbol("missing");
 
-export const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === "object" && !Array.isArray(value);
+export { isRecord } from "../../providers/shared/json-guards.js";
 
 /** The state of one conversion: the environment, and the problems found so far. */
 export interface Reader {
