@@ -9,7 +9,9 @@ export type Env = Record<string, string | undefined>;
 /** Where a value came from `os.environ/NAME` and NAME was not set: already reported. */
 export const MISSING = Symbol("missing");
 
-export { isRecord } from "../../providers/shared/json-guards.js";
+import { isRecord } from "../../providers/shared/json-guards.js";
+
+export { isRecord };
 
 /** The state of one conversion: the environment, and the problems found so far. */
 export interface Reader {
