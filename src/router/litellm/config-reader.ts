@@ -3,15 +3,12 @@
  * collected with its LiteLLM path, so that all of them are reported at once.
  */
 import type { ValidationIssue } from "../../errors/errors.js";
+import { isRecord } from "../../providers/shared/json-guards.js";
 
 export type Env = Record<string, string | undefined>;
 
 /** Where a value came from `os.environ/NAME` and NAME was not set: already reported. */
 export const MISSING = Symbol("missing");
-
-import { isRecord } from "../../providers/shared/json-guards.js";
-
-export { isRecord };
 
 /** The state of one conversion: the environment, and the problems found so far. */
 export interface Reader {

@@ -4,17 +4,9 @@
  */
 import type { ChatWireParams } from "../../params/schemas.js";
 import { getProvider, listProviders } from "../../providers/registry.js";
+import { isRecord } from "../../providers/shared/json-guards.js";
 import type { DeploymentConfig, DeploymentParams } from "../deployment.js";
-import {
-  at,
-  isRecord,
-  issue,
-  MISSING,
-  type Reader,
-  readNumber,
-  resolve,
-  toMs,
-} from "./config-reader.js";
+import { at, issue, MISSING, type Reader, readNumber, resolve, toMs } from "./config-reader.js";
 
 /**
  * The wire parameters `completion()` accepts, passed through from `litellm_params`. Listed here
