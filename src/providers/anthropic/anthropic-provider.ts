@@ -11,7 +11,7 @@ import {
   type ProviderRequest,
   type ProviderRequestInput,
 } from "../provider.js";
-import type { NativeProviderConfig } from "../shared/native-provider-config.js";
+import { type NativeProviderConfig, nativeAdapterBase } from "../shared/native-provider-config.js";
 import { mapModelList } from "./map-model-list.js";
 import { mapRequest } from "./map-request.js";
 import { mapResponse } from "./map-response.js";
@@ -63,12 +63,7 @@ export function createAnthropicProvider(config: AnthropicProviderConfig): Provid
   const id = config.id;
   const staticHeaders = config.headers ?? {};
   return {
-    id,
-    apiKeyEnv: config.apiKeyEnv ?? [],
-    apiKeyRequired: true,
-    apiBaseEnv: config.apiBaseEnv ?? [],
-    defaultApiBase: config.defaultApiBase,
-    apiBaseStyle: "root",
+    ...nativeAdapterBase(config),
     supportedParams: { chat: CHAT_PARAMS },
 
     doBuildRequest(input: ProviderRequestInput): ProviderRequest {

@@ -12,7 +12,7 @@ import {
   type ProviderRequestInput,
 } from "../provider.js";
 import type { RequestContext } from "../shared/create-request-error.js";
-import type { NativeProviderConfig } from "../shared/native-provider-config.js";
+import { type NativeProviderConfig, nativeAdapterBase } from "../shared/native-provider-config.js";
 import { mapChatRequest } from "./map-chat-request.js";
 import { mapChatResponse } from "./map-chat-response.js";
 import { mapEmbeddingRequest, mapEmbeddingResponse } from "./map-embeddings.js";
@@ -69,12 +69,7 @@ export function createGeminiProvider(config: GeminiProviderConfig): ProviderAdap
   const id = config.id;
   const staticHeaders = config.headers ?? {};
   return {
-    id,
-    apiKeyEnv: config.apiKeyEnv ?? [],
-    apiKeyRequired: true,
-    apiBaseEnv: config.apiBaseEnv ?? [],
-    defaultApiBase: config.defaultApiBase,
-    apiBaseStyle: "root",
+    ...nativeAdapterBase(config),
     supportedParams: SUPPORTED_PARAMS,
 
     doBuildRequest(input: ProviderRequestInput): ProviderRequest {

@@ -18,3 +18,15 @@ export interface NativeProviderConfig {
   /** Headers sent with every request to this provider (before the caller's `extraHeaders`). */
   headers?: Record<string, string> | undefined;
 }
+
+/** The parts of a native adapter that come straight from its config (the key is required). */
+export function nativeAdapterBase(config: NativeProviderConfig) {
+  return {
+    id: config.id,
+    apiKeyEnv: config.apiKeyEnv ?? [],
+    apiKeyRequired: true,
+    apiBaseEnv: config.apiBaseEnv ?? [],
+    defaultApiBase: config.defaultApiBase,
+    apiBaseStyle: "root",
+  } as const;
+}
