@@ -7,7 +7,9 @@
  * again.
  */
 import { MemoryRouterState } from "./memory-router-state.js";
+import { budgetKey, groupKeys } from "./redis-keys.js";
 import type { RedisLink } from "./redis-link.js";
+import { hashEntries, parseReply, type StepReply } from "./redis-replies.js";
 import { type RedisScript, STEP } from "./redis-scripts.js";
 import type {
   AcquireRequest,
@@ -37,27 +39,6 @@ const PROBE_INTERVAL_MS = 500;
 const RELEASE_DELAY_MS = 20;
 /** The ticket of a reservation made in this process while Redis was out. */
 const LOCAL = Symbol("local");
-
-/** Where a group's keys live: one hash tag per group, so that a Redis Cluster keeps them in one slot. */
-export function groupKeys(prefix: string, modelName: string, now: number) {
-  // The tag is the group's name, encoded: braces in it must not end the tag early.
-  const base = `${prefix}{${encodeURIComponent(modelName)}}`;
-  return {
-    minute: `${base}:m:${Math.floor(now / MINUTE_MS)}`,
-    cooldowns: `${base}:cooldowns`,
-    inFlight: `${base}:in-flight`,
-    latency: `${base}:latency`,
-  };
-}
-
-/**
- * Where a router's spend of one budget window lives: a key of its own (its own slot on a Redis
- * Cluster), updated with `INCRBYFLOAT` after each call of known cost, read back in the background
- * on each call.
- */
-export function budgetKey(prefix: string, durationMs: number, window: number): string {
-  return `${prefix}budget:{${durationMs}:${window}}`;
-}
 
 /** A {@link RouterState} on Redis, with the process's own state as its stand-in. */
 export class RedisRouterState implements RouterState {
@@ -414,37 +395,5 @@ export class RedisRouterState implements RouterState {
     this.#flush();
     this.#closed = true;
     await this.#link.close();
-  }
-}
-
-/** HGETALL's reply as entries: node-redis gives an object (RESP2) or a Map (RESP3). */
-function hashEntries(reply: unknown): [string, string][] {
-  if (reply instanceof Map) return [...reply].map(([key, value]) => [String(key), String(value)]);
-  if (Array.isArray(reply)) {
-    const entries: [string, string][] = [];
-    for (let index = 0; index + 1 < reply.length; index += 2) {
-      entries.push([String(reply[index]), String(reply[index + 1])]);
-    }
-    return entries;
-  }
-  if (reply !== null && typeof reply === "object") {
-    return Object.entries(reply).map(([key, value]) => [key, String(value)]);
-  }
-  return [];
-}
-
-/** What a script run answers (see `STEP`). */
-interface StepReply {
-  c?: string;
-  t?: number;
-  s?: [number, number, number, number, number][];
-}
-
-function parseReply(reply: unknown): StepReply {
-  try {
-    const parsed: unknown = JSON.parse(String(reply));
-    return parsed !== null && typeof parsed === "object" ? (parsed as StepReply) : {};
-  } catch {
-    return {};
   }
 }
