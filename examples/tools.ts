@@ -72,11 +72,7 @@ for (let turn = 0; turn < 5; turn++) {
     console.log(message?.content);
     break;
   }
-  messages.push({
-    role: "assistant",
-    content: null,
-    tool_calls: message?.tool_calls?.filter((call) => call.type === "function"),
-  });
+  if (message !== undefined) messages.push(message);
   for (const call of calls) {
     const content = call.error
       ? `Error: ${call.error.message}`

@@ -66,6 +66,41 @@ describe("invalid parameters fail before any request, naming the field and the f
     expect(error.message).toContain("messages[0].tool_call_id");
   });
 
+  it("takes back an answer's custom tool calls, and names a malformed one", async () => {
+    const custom = { id: "call_1", type: "custom", custom: { name: "grep", input: "TODO" } };
+    const history = (call: unknown) => [
+      { role: "user", content: "Find the TODOs" },
+      { role: "assistant", content: null, tool_calls: [call] },
+      { role: "tool", tool_call_id: "call_1", content: "none" },
+    ];
+    server.handle((_, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(
+        JSON.stringify({
+          id: "c",
+          object: "chat.completion",
+          created: 1,
+          model: "gpt-5",
+          choices: [
+            { index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" },
+          ],
+        }),
+      );
+    });
+    await completion({ ...base(), messages: history(custom) } as never);
+    expect((server.requests[0]?.json as { messages: unknown[] } | undefined)?.messages[1]).toEqual({
+      role: "assistant",
+      content: null,
+      tool_calls: [custom],
+    });
+    server.requests.length = 0;
+    const error = await rejection({
+      ...base(),
+      messages: history({ ...custom, custom: { name: "grep" } }),
+    });
+    expect(error.message).toContain("messages[1].tool_calls[0]");
+  });
+
   it("names a bad content part", async () => {
     const error = await rejection({
       ...base(),

@@ -186,9 +186,15 @@ const unsure = () => false;
 const isOptionalString = (value: unknown) => value === undefined || typeof value === "string";
 
 function isToolCall(value: unknown): boolean {
-  if (!isObject(value) || !isString(value.id) || value.type !== "function") return false;
-  const call = value.function;
-  return isObject(call) && isString(call.name) && isString(call.arguments);
+  if (!isObject(value) || !isString(value.id)) return false;
+  if (value.type === "function") {
+    const call = value.function;
+    return isObject(call) && isString(call.name) && isString(call.arguments);
+  }
+  const custom = value.custom;
+  return (
+    value.type === "custom" && isObject(custom) && isString(custom.name) && isString(custom.input)
+  );
 }
 
 function isAssistantMessage(message: Record<string, unknown>): boolean {

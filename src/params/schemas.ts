@@ -80,11 +80,19 @@ const userContentPartSchema = z.discriminatedUnion("type", [
 
 const textContent = z.union([string, z.array(textPartSchema)]);
 
-const toolCallSchema = loose({
-  id: string,
-  type: z.literal("function"),
-  function: loose({ name: string, arguments: z.string() }),
-});
+/** A tool call of an earlier answer, sent back: a function's, or a custom (free-form) tool's. */
+const toolCallSchema = z.discriminatedUnion("type", [
+  loose({
+    id: string,
+    type: z.literal("function"),
+    function: loose({ name: string, arguments: z.string() }),
+  }),
+  loose({
+    id: string,
+    type: z.literal("custom"),
+    custom: loose({ name: string, input: z.string() }),
+  }),
+]);
 
 const systemMessageSchema = loose({
   role: z.literal("system"),
