@@ -452,7 +452,6 @@ describe("the request", () => {
     ["frequency_penalty", { frequency_penalty: 0.5 }],
     ["logit_bias", { logit_bias: { "50256": -100 } }],
     ["logprobs", { logprobs: true }],
-    ["response_format", { response_format: { type: "json_object" as const } }],
     ["metadata", { metadata: { a: "b" } }],
   ])(
     "%s is a BadRequestError naming it and anthropic/, before any request",

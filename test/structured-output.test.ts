@@ -286,13 +286,10 @@ describe("completion({ responseFormat })", () => {
     expect(response.choices[0]?.message.refusal).toBe("I can't help with that.");
   });
 
-  it("refuses responseFormat with response_format, and for native providers, before any request", async () => {
+  it("refuses responseFormat with response_format, and what strict mode cannot express, before any request", async () => {
     await expect(
       completion({ ...call(), responseFormat: Weather, response_format: { type: "json_object" } }),
     ).rejects.toThrow("not both");
-    await expect(
-      completion({ ...call(), model: "anthropic/claude", responseFormat: Weather }),
-    ).rejects.toThrow("not supported for the anthropic/ provider");
     await expect(
       completion({ ...call(), responseFormat: z.object({ m: z.map(z.string(), z.string()) }) }),
     ).rejects.toThrow("`m` is a z.map()");

@@ -149,6 +149,7 @@ async function completeCall(
           );
     const collector = structured?.collect(call.model, seen);
     stream = await openStream(call, request, {
+      body,
       streamIdleTimeout: params.streamIdleTimeout,
       includeUsage: params.stream_options?.include_usage !== false,
       choices: params.n ?? 1,

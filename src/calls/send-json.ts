@@ -39,7 +39,7 @@ export async function sendJson(
       // prompt) is an error of this attempt, with its facts.
       let mapped: Record<string, unknown>;
       try {
-        mapped = call.adapter.doMapResponse(endpoint, json, call.model);
+        mapped = call.adapter.doMapResponse(endpoint, json, call.model, body);
       } catch (error) {
         if (error instanceof LLMError) throw error;
         throw createMappingError(attempt.context, response.status, response.headers, error);

@@ -78,6 +78,12 @@ export interface ProviderAdapter {
     body: Record<string, unknown>,
     /** The model id the call asked for (some answers do not name theirs). */
     model: string,
+    /**
+     * The call's body in OpenAI's shape, as `doBuildRequest` got it (what the answer was asked
+     * for: Anthropic's answer to a `response_format` comes as a tool call, say). Undefined for a
+     * `GET`.
+     */
+    request?: Readonly<Record<string, unknown>> | undefined,
   ): Record<string, unknown>;
   /**
    * Maps one parsed stream chunk into OpenAI's `chat.completion.chunk` shape, in place.
@@ -102,6 +108,8 @@ export interface StreamMapperInput {
   readonly includeUsage: boolean;
   /** How many choices the call asked for (`n`, 1 by default). */
   readonly choices: number;
+  /** The call's body in OpenAI's shape, as `doBuildRequest` got it. */
+  readonly request: Readonly<Record<string, unknown>>;
 }
 
 /** Maps one provider stream event to the OpenAI chunks it makes. */

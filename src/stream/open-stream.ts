@@ -25,6 +25,8 @@ export async function openStream(
   call: ResolvedCall,
   request: PreparedRequest,
   options: {
+    /** The call's body in OpenAI's shape (what the stream mapper may need to know of it). */
+    body: Record<string, unknown>;
     streamIdleTimeout: number | undefined;
     /** Whether the caller wants the last usage-only chunk. */
     includeUsage: boolean;
@@ -33,7 +35,7 @@ export async function openStream(
     observer: StreamObserver | undefined;
   },
 ): Promise<CompletionStream> {
-  const { streamIdleTimeout, includeUsage, choices, observer } = options;
+  const { streamIdleTimeout, includeUsage, choices, observer, body } = options;
   const readFirstChunk = async (response: HttpResponse, attempt: Attempt) => {
     if ((response.headers["content-type"] ?? "").includes("application/json")) {
       // A gateway that answers a stream request with a JSON error body (status 200): thrown as
@@ -50,6 +52,7 @@ export async function openStream(
       model: call.model,
       includeUsage,
       choices,
+      request: body,
     });
     const reader = new ChunkReader(call, attempt, response, mapper);
     const first: ModelResponseStream | undefined = await reader.next();

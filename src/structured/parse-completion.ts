@@ -6,9 +6,11 @@ import { parseOutput } from "./parse-output.js";
 import type { SchemaRuntime } from "./schema-runtime.js";
 
 /**
- * Parses each choice's content by `schema` into `message.parsed`, in place. A refusal
- * (`message.refusal` set) and a turn that calls tools instead of answering give `parsed: null`,
- * as openai-node's `parse()` does.
+ * Parses each choice's content by `schema` into `message.parsed`, in place. A refusal gives
+ * `parsed: null`, as openai-node's `parse()` does: `message.refusal` set (OpenAI's), or a
+ * `content_filter` finish (Anthropic's `refusal` stop reason, Gemini's safety stop), whose
+ * content, cut where the provider stopped it, is no answer to report as unparseable. So does a
+ * turn that calls tools instead of answering.
  *
  * @throws {OutputParseError} for content that is not JSON, fails the schema, or is missing.
  */
@@ -22,7 +24,9 @@ export function parseCompletion<T>(
   for (const choice of response.choices) {
     const message = choice.message;
     const content = message.content;
-    const refused = typeof message.refusal === "string" && message.refusal !== "";
+    const refused =
+      (typeof message.refusal === "string" && message.refusal !== "") ||
+      choice.finish_reason === "content_filter";
     const calledTools = Array.isArray(message.tool_calls) && message.tool_calls.length > 0;
     if (refused || ((content == null || content === "") && calledTools)) {
       message.parsed = null;

@@ -1,17 +1,12 @@
 /**
- * `responseFormat`: a zod schema as OpenAI's strict `response_format`, for the providers that
- * speak OpenAI's protocol and for `gemini/` (which maps it to `responseJsonSchema`).
+ * `responseFormat`: a zod schema as OpenAI's strict `response_format`. The providers that speak
+ * OpenAI's protocol send it as it is; `gemini/` maps it to `responseJsonSchema`, `anthropic/` to
+ * a tool it makes the model call (see `providers/anthropic/response-tool.ts`).
  */
 import type * as Zod from "zod";
 import { BadRequestError } from "../errors/errors.js";
 import type { SchemaRuntime } from "./schema-runtime.js";
 import { type JsonSchema, toStrictJsonSchema } from "./to-strict-json-schema.js";
-
-/**
- * Providers with a protocol of their own whose structured outputs are not built yet. (`gemini/`
- * maps the strict `response_format` to its `responseJsonSchema`, so it takes `responseFormat`.)
- */
-const NATIVE_PROVIDERS = new Set(["anthropic"]);
 
 /** OpenAI's `response_format` for strict structured outputs. */
 export interface JsonSchemaResponseFormat {
@@ -20,8 +15,7 @@ export interface JsonSchemaResponseFormat {
 }
 
 /**
- * Fails before any request when `responseFormat` cannot be sent: given with `response_format`,
- * or to a provider whose own mechanism is not supported yet.
+ * Fails before any request when `responseFormat` is given with `response_format`.
  *
  * @throws {BadRequestError}
  */
@@ -37,18 +31,6 @@ export function checkResponseFormat(
         provider,
         model,
         issues: [{ path: "response_format", message: "cannot be given with responseFormat" }],
-      },
-    );
-  }
-  if (NATIVE_PROVIDERS.has(provider)) {
-    throw new BadRequestError(
-      `llmux: \`responseFormat\` is not supported for the ${provider}/ provider yet (its structured outputs use a mechanism of their own); use a provider that speaks OpenAI's protocol (openai/, cometapi/, openai_compatible/), or describe the JSON in the prompt and parse it yourself.`,
-      {
-        provider,
-        model,
-        issues: [
-          { path: "responseFormat", message: `is not supported by the ${provider}/ provider yet` },
-        ],
       },
     );
   }

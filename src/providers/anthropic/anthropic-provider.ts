@@ -15,6 +15,7 @@ import { type NativeProviderConfig, nativeAdapterBase } from "../shared/native-p
 import { mapModelList } from "./map-model-list.js";
 import { mapRequest } from "./map-request.js";
 import { mapResponse } from "./map-response.js";
+import { responseToolOf } from "./response-tool.js";
 import { createStreamMapper } from "./stream-mapper.js";
 
 /** Where an Anthropic-protocol provider lives and how it is authenticated. */
@@ -41,6 +42,7 @@ const CHAT_PARAMS: ReadonlySet<string> = new Set([
   "tool_choice",
   "parallel_tool_calls",
   "reasoning_effort",
+  "response_format",
   "stream_options",
 ]);
 
@@ -89,8 +91,8 @@ export function createAnthropicProvider(config: AnthropicProviderConfig): Provid
       };
     },
 
-    doMapResponse(endpoint, body) {
-      if (endpoint === "chat") return mapResponse(body);
+    doMapResponse(endpoint, body, _model, request) {
+      if (endpoint === "chat") return mapResponse(body, responseToolOf(request));
       if (endpoint === "models") return mapModelList(body, id);
       return body;
     },

@@ -9,6 +9,7 @@
  * | `stop` | `stop_sequences` |
  * | `temperature`, `top_p` | the same (Anthropic's temperature goes up to 1, not 2) |
  * | `tools`, `tool_choice`, `parallel_tool_calls` | `tools`, `tool_choice` (see `map-tools.ts`) |
+ * | `response_format` | one more tool, which the model is made to call (see `response-tool.ts`) |
  * | `user` | `metadata.user_id` |
  * | `stream` | the same; `stream_options` is never sent |
  * | `n` | only 1 |
@@ -17,6 +18,7 @@
 import { createRequestError, type RequestContext } from "../shared/create-request-error.js";
 import { mapMessages } from "./map-messages.js";
 import { mapToolChoice, mapTools } from "./map-tools.js";
+import { mapResponseFormat } from "./response-tool.js";
 import { thinkingBudget } from "./thinking-budget.js";
 
 /** `max_tokens` when the call gives none: Anthropic requires one. */
@@ -37,6 +39,7 @@ const TRANSLATED: ReadonlySet<string> = new Set([
   "tools",
   "tool_choice",
   "parallel_tool_calls",
+  "response_format",
   "user",
   "n",
 ]);
@@ -78,10 +81,12 @@ export function mapRequest(
   if (body.temperature !== undefined) mapped.temperature = body.temperature;
   if (body.top_p !== undefined) mapped.top_p = body.top_p;
 
-  const tools = mapTools(body.tools, context);
+  let tools = mapTools(body.tools, context);
+  const answerTool = mapResponseFormat(body, tools !== undefined, context);
+  if (answerTool !== undefined) tools = [...(tools ?? []), answerTool.tool];
   if (tools !== undefined) mapped.tools = tools;
   const toolChoice = mapToolChoice(
-    body.tool_choice,
+    answerTool?.toolChoice ?? body.tool_choice,
     body.parallel_tool_calls,
     tools !== undefined,
     context,

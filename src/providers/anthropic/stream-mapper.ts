@@ -6,14 +6,15 @@
  * | `message_start` | none: its id, model and usage are kept; the first chunk of content carries `role: "assistant"` |
  * | `content_block_start` `text` | its text, if any |
  * | `content_block_start` `tool_use` | `tool_calls: [{ index, id, type: "function", function: { name, arguments: "" } }]` |
+ * | `content_block_start` `tool_use` of the answer tool (see `response-tool.ts`) | none: its input is the answer's `content` |
  * | `content_block_delta` `text_delta` | `content` |
- * | `content_block_delta` `input_json_delta` | `tool_calls: [{ index, function: { arguments } }]`, at the call's own index |
+ * | `content_block_delta` `input_json_delta` | `tool_calls: [{ index, function: { arguments } }]`, at the call's own index; `content` for the answer tool |
  * | `content_block_delta` `thinking_delta` | `reasoning_content` |
  * | `content_block_delta` `signature_delta` | none: kept for the block's end |
  * | `content_block_stop` of a thinking block | `thinking_blocks: [{ type: "thinking", thinking, signature }]`, the whole signed block |
  * | `content_block_stop` of a `redacted_thinking` block | `thinking_blocks: [{ type: "redacted_thinking", data }]` |
  * | `content_block_stop` of a tool call that got no arguments | `arguments: "{}"` (its input), as a non-streamed answer has |
- * | `message_delta` | `finish_reason` (see `map-stop-reason.ts`); its usage kept (it overrides `message_start`'s) |
+ * | `message_delta` | `finish_reason` (see `map-stop-reason.ts`; `stop` when the answer tool was the only call); its usage kept (it overrides `message_start`'s) |
  * | `message_stop` | with `stream_options.include_usage` (llmux's default), the usage chunk: `choices: []`, `usage` |
  * | `ping`, and events of Anthropic's server tools | none |
  *
@@ -23,6 +24,7 @@ import type { StreamMapper, StreamMapperInput } from "../provider.js";
 import { isRecord } from "../shared/json-guards.js";
 import { mapStopReason } from "./map-stop-reason.js";
 import { mapUsage } from "./map-usage.js";
+import { responseToolOf } from "./response-tool.js";
 
 type Chunk = Record<string, unknown>;
 
@@ -35,6 +37,8 @@ const TOOL = 1;
 const THINKING = 2;
 const REDACTED = 3;
 const OTHER = 4;
+/** The answer tool's call: its input is streamed as `content`. */
+const ANSWER = 5;
 
 /** One open content block. Every field is set at its start, so all blocks share one shape. */
 interface Block {
@@ -79,6 +83,8 @@ function mergeUsage(into: Record<string, unknown>, from: unknown): void {
  */
 export function createStreamMapper(input: StreamMapperInput): StreamMapper {
   const includeUsage = input.includeUsage;
+  const answerTool = responseToolOf(input.request);
+  let answered = false;
   const created = Math.floor(Date.now() / 1000);
   let id = "";
   let model = input.model;
@@ -118,6 +124,13 @@ export function createStreamMapper(input: StreamMapperInput): StreamMapper {
           : NO_CHUNKS;
       }
       case "tool_use": {
+        if (answerTool !== undefined && start.name === answerTool) {
+          const block = newBlock(ANSWER);
+          block.input = start.input;
+          blocks[index] = block;
+          answered = true;
+          return NO_CHUNKS;
+        }
         const block = newBlock(TOOL);
         block.toolIndex = toolCalls++;
         block.input = start.input;
@@ -160,7 +173,12 @@ export function createStreamMapper(input: StreamMapperInput): StreamMapper {
       }
       case "input_json_delta": {
         const piece = delta.partial_json;
-        if (block?.kind !== TOOL || typeof piece !== "string" || piece === "") return NO_CHUNKS;
+        if (typeof piece !== "string" || piece === "") return NO_CHUNKS;
+        if (block?.kind === ANSWER) {
+          block.hasArguments = true;
+          return [chunk({ content: piece }, null)];
+        }
+        if (block?.kind !== TOOL) return NO_CHUNKS;
         block.hasArguments = true;
         const call = { index: block.toolIndex, function: { arguments: piece } };
         return [chunk({ tool_calls: [call] }, null)];
@@ -193,6 +211,9 @@ export function createStreamMapper(input: StreamMapperInput): StreamMapper {
     }
     if (block.kind === REDACTED) {
       return [chunk({ thinking_blocks: [{ type: "redacted_thinking", data: block.data }] }, null)];
+    }
+    if (block.kind === ANSWER && !block.hasArguments) {
+      return [chunk({ content: JSON.stringify(isRecord(block.input) ? block.input : {}) }, null)];
     }
     if (block.kind === TOOL && !block.hasArguments) {
       const args = JSON.stringify(isRecord(block.input) ? block.input : {});
@@ -229,7 +250,8 @@ export function createStreamMapper(input: StreamMapperInput): StreamMapper {
       case "message_delta": {
         mergeUsage(usage, data.usage);
         hasUsage ||= isRecord(data.usage);
-        const reason = isRecord(data.delta) ? mapStopReason(data.delta.stop_reason) : null;
+        let reason = isRecord(data.delta) ? mapStopReason(data.delta.stop_reason) : null;
+        if (reason === "tool_calls" && answered && toolCalls === 0) reason = "stop";
         return reason === null ? NO_CHUNKS : [chunk({}, reason)];
       }
       case "message_stop":
