@@ -4,15 +4,18 @@
  * result, the model answers. The signature must go back with the call, or thinking models
  * refuse the second turn.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from "vitest";
+import { z } from "zod";
 import {
   BadRequestError,
   type ChatCompletionMessageFunctionToolCall,
   type ChatCompletionMessageToolCall,
   completion,
   type Message,
+  parseToolCalls,
   registerProvider,
   streamChunkBuilder,
+  zodTool,
 } from "../src/index.js";
 import { gemini } from "../src/providers/gemini/gemini-provider.js";
 import { fixtureText } from "./fixtures/gemini/load-fixture.js";
@@ -237,5 +240,47 @@ describe("gemini/ tool use over two turns", () => {
     await expect(call).rejects.toThrow(BadRequestError);
     await expect(call).rejects.toThrow(message);
     expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe("gemini/ with zodTool and parseToolCalls", () => {
+  const weather = zodTool({
+    name: "get_weather",
+    description: "Get the current weather for a city. Must be called for weather questions.",
+    parameters: z.object({ city: z.string().describe("City name to get weather for") }),
+  });
+
+  it("declares the strict schema, parses the recorded call typed, and takes the answer's message back as it is", async () => {
+    serveTurns("tool-thinking-turn1.body", "tool-thinking-turn2.body");
+    const call = { model: "gemini/gemini-2.5-flash", tools: [weather], ...options() };
+    const messages: Message[] = [{ role: "user", content: question }];
+    const turn1 = await completion({ ...call, messages });
+    const declared = (server.requests[0]?.json as { tools: unknown[] } | undefined)?.tools;
+    expect(declared).toEqual([
+      {
+        functionDeclarations: [
+          {
+            name: "get_weather",
+            description: weather.function.description,
+            parametersJsonSchema: weather.function.parameters,
+          },
+        ],
+      },
+    ]);
+    const [parsed] = parseToolCalls(turn1, [weather]);
+    if (parsed === undefined || parsed.error !== undefined) throw new Error("no parsed call");
+    expectTypeOf(parsed.arguments).toEqualTypeOf<{ city: string }>();
+    expect(parsed.arguments).toEqual({ city: "Tokyo" });
+
+    messages.push(turn1.choices[0]!.message);
+    messages.push({ role: "tool", tool_call_id: parsed.id, content: "72F, sunny" });
+    const turn2 = await completion({ ...call, messages });
+    expect(turn2.choices[0]?.message.content).toMatch(/sunscreen/);
+    // The signature went back with the call.
+    const sent = server.requests.at(-1)?.json as { contents: { parts: unknown[] }[] };
+    expect(sent.contents[1]?.parts[0]).toMatchObject({
+      functionCall: { name: "get_weather", args: { city: "Tokyo" } },
+      thoughtSignature: "signature_REDACTED_1",
+    });
   });
 });
