@@ -18,6 +18,7 @@ import {
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { z } from "zod";
 import { completion, embedding, RateLimitError, Router } from "../src/index.js";
 import {
   chatCompletionBody,
@@ -120,6 +121,18 @@ describe("spans", () => {
       "server.port": Number(new URL(server.apiBase).port),
     });
     expect(JSON.stringify(span.attributes)).not.toContain(API_KEY);
+  });
+
+  it("gen_ai.output.type: json for responseFormat and a JSON response_format, none without", async () => {
+    server.handle((_, response) =>
+      sendJson(response, 200, chatCompletionBody(JSON.stringify({ ok: true }))),
+    );
+    await completion(call({ responseFormat: z.object({ ok: z.boolean() }) }));
+    await completion(call({ response_format: { type: "json_object" } }));
+    await completion(call({ response_format: { type: "text" } }));
+    await completion(call());
+    const types = spans.getFinishedSpans().map((span) => span.attributes["gen_ai.output.type"]);
+    expect(types).toEqual(["json", "json", "text", undefined]);
   });
 
   it("a failure: status ERROR and error.type the error's class name", async () => {

@@ -83,8 +83,10 @@ export function telemetryFor(
     typeof option === "object" &&
     option !== null &&
     (option as { recordContent?: unknown }).recordContent === true;
+  // A zod schema is a client object, left out of events: the span learns of it here.
+  const schemaGiven = (params as { responseFormat?: unknown } | null)?.responseFormat !== undefined;
   return loadOpenTelemetry().then((api) =>
-    api === undefined ? undefined : createCallTelemetry(api, operation, recordContent),
+    api === undefined ? undefined : createCallTelemetry(api, operation, recordContent, schemaGiven),
   );
 }
 
@@ -92,6 +94,7 @@ function createCallTelemetry(
   api: OpenTelemetry,
   operation: string,
   recordContent: boolean,
+  schemaGiven: boolean,
 ): CallTelemetry {
   const tracer = api.trace.getTracer(SCOPE, VERSION);
   const instruments = instrumentsOf(api.metrics.getMeterProvider());
@@ -110,6 +113,8 @@ function createCallTelemetry(
     };
     if (event.provider !== "") attributes["gen_ai.provider.name"] = providerName(event.provider);
     requestAttributes(event.params, attributes);
+    const outputType = schemaGiven ? "json" : outputTypeOf(event.params);
+    if (outputType !== undefined) attributes["gen_ai.output.type"] = outputType;
     if (recordContent && operation === "chat") {
       attributes["gen_ai.input.messages"] = JSON.stringify(inputMessages(event.params.messages));
     }
@@ -227,6 +232,18 @@ function requestAttributes(params: Readonly<Record<string, unknown>>, attributes
   }
   const encoding = params.encoding_format;
   if (typeof encoding === "string") attributes["gen_ai.request.encoding_formats"] = [encoding];
+}
+
+/**
+ * `gen_ai.output.type` of a `response_format`: `json` for `json_schema`/`json_object`, `text`
+ * for `{ type: "text" }` (and `json` for `responseFormat`, seen before the params lose it).
+ */
+function outputTypeOf(params: Readonly<Record<string, unknown>>): string | undefined {
+  const format = params.response_format;
+  const type =
+    typeof format === "object" && format !== null ? (format as { type?: unknown }).type : undefined;
+  if (type === "json_schema" || type === "json_object") return "json";
+  return type === "text" ? "text" : undefined;
 }
 
 interface ResponseFacts {
