@@ -211,6 +211,32 @@ describe("settings", () => {
 });
 
 describe("native providers", () => {
+  it("litellm_settings.max_budget and budget_duration become the router's budget", async () => {
+    const options = routerOptionsFromLiteLLMConfig(
+      configWith({ litellm_settings: { max_budget: "os.environ/BUDGET", budget_duration: "30d" } }),
+      { BUDGET: "12.5" },
+    );
+    expect(options.maxBudget).toBe(12.5);
+    expect(options.budgetDuration).toBe("30d");
+    await expect(new Router(options).cooldowns()).resolves.toEqual([]);
+  });
+
+  it("a budget without its window, a window without a budget, or a window llmux cannot read", () => {
+    const budget = (settings: Record<string, unknown>) =>
+      errorOf(configWith({ litellm_settings: settings })).issues?.map((found) => found.path);
+    expect(budget({ max_budget: 10 })).toEqual(["litellm_settings.max_budget"]);
+    expect(errorOf(configWith({ litellm_settings: { max_budget: 10 } })).message).toContain(
+      "never resets",
+    );
+    expect(budget({ budget_duration: "1d" })).toEqual(["litellm_settings.budget_duration"]);
+    expect(budget({ max_budget: 10, budget_duration: "1mo" })).toEqual([
+      "litellm_settings.budget_duration",
+    ]);
+    expect(budget({ max_budget: -1, budget_duration: "1d" })).toEqual([
+      "litellm_settings.max_budget",
+    ]);
+  });
+
   it("a bare claude name is Anthropic's, as in LiteLLM, and llmux has it", () => {
     const options = routerOptionsFromLiteLLMConfig(
       {

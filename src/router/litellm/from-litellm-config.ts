@@ -5,6 +5,7 @@
  */
 import { BadRequestError } from "../../errors/errors.js";
 import { isRecord } from "../../providers/shared/json-guards.js";
+import { parseBudgetDuration } from "../resolve-router-options.js";
 import type { RouterOptions } from "../router-options.js";
 import type { RoutingStrategy } from "../routing-strategy.js";
 import {
@@ -71,6 +72,8 @@ const STRATEGIES: Record<string, RoutingStrategy> = {
  *   `redis_password` / `redis_ssl` -> `redis` (the state shared on Redis). Other keys are
  *   errors, but for `debug_level`, `set_verbose`, `client_ttl` and `stream_timeout`.
  * - `os.environ/NAME` anywhere a value is read -> `env[NAME]`; an unset one is an error.
+ * - `litellm_settings.max_budget` (USD) and `budget_duration` -> `maxBudget`, `budgetDuration`
+ *   (both or neither: without a duration LiteLLM's budget never resets).
  * - `general_settings`, `environment_variables` and the other `litellm_settings` keys configure
  *   the LiteLLM proxy, not its router, and are ignored.
  *
@@ -186,10 +189,56 @@ export function routerOptionsFromLiteLLMConfig(
     for (const deployment of options.modelList) deployment.params.timeout ??= toMs(timeoutSeconds);
   }
 
+  readBudget(litellmSettings, options, reader);
   const redis = readRedis(routerSettings, reader);
   if (reader.issues.length > 0) throwIssues(reader);
   if (redis !== undefined) options.redis = redis;
   return options;
+}
+
+/**
+ * `litellm_settings.max_budget` (USD) and `budget_duration` -> `maxBudget`, `budgetDuration`.
+ * LiteLLM's budget without a duration never resets, where llmux's resets every day by default:
+ * `max_budget` alone is an error asking for the window, so that the budget means what it says.
+ */
+function readBudget(
+  litellmSettings: Record<string, unknown>,
+  options: RouterOptions,
+  reader: Reader,
+): void {
+  const budget = at(litellmSettings, "litellm_settings", "max_budget", reader);
+  const maxBudget = readNumber(budget, "positive", reader);
+  const duration = at(litellmSettings, "litellm_settings", "budget_duration", reader);
+  const given =
+    duration.value !== undefined && duration.value !== null && duration.value !== MISSING;
+  if (given && parseBudgetDuration(duration.value) === undefined) {
+    issue(
+      reader,
+      duration.path,
+      `must be a whole number and s, m, h or d ("30s", "1h", "30d"), not ${JSON.stringify(duration.value)}`,
+    );
+    return;
+  }
+  if (maxBudget === undefined) {
+    const absent = budget.value === undefined || budget.value === null || budget.value === MISSING;
+    if (given && absent)
+      issue(
+        reader,
+        duration.path,
+        "is given without litellm_settings.max_budget; add it or remove this",
+      );
+    return;
+  }
+  if (!given) {
+    issue(
+      reader,
+      budget.path,
+      "is given without litellm_settings.budget_duration: LiteLLM's budget then never resets, llmux's resets every budgetDuration; add budget_duration (\"30d\", say)",
+    );
+    return;
+  }
+  options.maxBudget = maxBudget;
+  options.budgetDuration = duration.value as string;
 }
 
 function throwIssues(reader: Reader): never {
