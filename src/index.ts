@@ -74,6 +74,7 @@ export type {
   ParsedToolCallOf,
 } from "./structured/parse-tool-calls.js";
 export { parseToolCalls } from "./structured/parse-tool-calls.js";
+export type { DeepPartial } from "./structured/deep-partial.js";
 export type { ParsedCompletionStream } from "./structured/parsed-stream.js";
 export type { JsonSchemaResponseFormat } from "./structured/response-format.js";
 export type { ZodTool, ZodToolOptions } from "./structured/zod-tool.js";

@@ -255,6 +255,19 @@ describe("completion({ responseFormat })", () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it("parses an answer with keys the schema lacks that objects inherit (toString, __proto__)", async () => {
+    const content =
+      '{"city":"Paris","celsius":18,"sky":"clear","note":null,"wind":null,"toString":1,"__proto__":{"sky":"rain"}}';
+    server.handle((_, response) => sendJson(response, 200, answer({ content })));
+    const response = await completion({ ...call(), responseFormat: Weather });
+    expect(response.choices[0]?.message.parsed).toEqual({
+      city: "Paris",
+      celsius: 18,
+      sky: "clear",
+      wind: null,
+    });
+  });
+
   it("throws an OutputParseError for an answer that is not JSON", async () => {
     server.handle((_, response) => sendJson(response, 200, answer({ content: "Sunny, 18C" })));
     const error = await completion({ ...call(), responseFormat: Weather }).catch(

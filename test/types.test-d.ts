@@ -5,6 +5,7 @@ import {
   type CompletionParams,
   type CompletionStream,
   completion,
+  type DeepPartial,
   type EmbeddingResponse,
   embedding,
   listModels,
@@ -168,6 +169,41 @@ describe("structured output types", async () => {
     expectTypeOf<Awaited<ReturnType<ParsedCompletionStream<Parsed>["final"]>>>().toEqualTypeOf<
       ParsedModelResponse<Parsed>
     >();
+  });
+
+  it("types partialObjects() snapshots as DeepPartial of the schema's output", async () => {
+    const Trip = z.object({
+      city: z.string(),
+      nights: z.number().optional(),
+      days: z.array(z.object({ stop: z.string(), tags: z.array(z.string()).readonly() })),
+    });
+    const stream = await completion({
+      model: "openai/gpt-5",
+      messages,
+      stream: true,
+      responseFormat: Trip,
+    });
+    type Output = {
+      city: string;
+      nights?: number | undefined;
+      days: { stop: string; tags: readonly string[] }[];
+    };
+    expectTypeOf(stream.partialObjects()).toEqualTypeOf<
+      AsyncIterableIterator<DeepPartial<Output>>
+    >();
+    for await (const trip of stream.partialObjects()) {
+      expectTypeOf(trip.city).toEqualTypeOf<string | undefined>();
+      expectTypeOf(trip.nights).toEqualTypeOf<number | undefined>();
+      expectTypeOf(trip.days).toEqualTypeOf<
+        { stop?: string; tags?: readonly string[] }[] | undefined
+      >();
+      expectTypeOf(trip.days?.[0]?.stop).toEqualTypeOf<string | undefined>();
+      expectTypeOf(trip.days?.[0]?.tags).toEqualTypeOf<readonly string[] | undefined>();
+    }
+    expectTypeOf<DeepPartial<{ a: { b: number[] }[] }>>().toEqualTypeOf<{
+      a?: { b?: number[] }[];
+    }>();
+    expectTypeOf<DeepPartial<string | null>>().toEqualTypeOf<string | null>();
   });
 
   it("keeps the other overloads", () => {

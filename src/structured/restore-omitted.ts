@@ -38,10 +38,13 @@ export function restoreOmitted(
       if (!isPlainObject(value) || definition.shape === undefined) return value;
       const restored: Record<string, unknown> = {};
       for (const [key, field] of Object.entries(value)) {
-        const fieldSchema = definition.shape[key];
-        if (fieldSchema === undefined) restored[key] = field;
+        // Own keys only: `toString` or `__proto__` in an answer is no field of the schema.
+        const fieldSchema = Object.hasOwn(definition.shape, key)
+          ? definition.shape[key]
+          : undefined;
+        if (fieldSchema === undefined) setOwn(restored, key, field);
         else if (field === null && isOmittable(fieldSchema, runtime)) continue;
-        else restored[key] = restoreOmitted(fieldSchema, field, runtime);
+        else setOwn(restored, key, restoreOmitted(fieldSchema, field, runtime));
       }
       return restored;
     }
@@ -88,6 +91,20 @@ export function restoreOmitted(
       return value;
     default:
       return value;
+  }
+}
+
+/** `record[key] = value`, but a `__proto__` key stays a key, as `JSON.parse` makes it. */
+function setOwn(record: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") {
+    Object.defineProperty(record, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else {
+    record[key] = value;
   }
 }
 
