@@ -4,7 +4,8 @@
  * opt-in, never a key; and without a registered provider, the API is not even loaded.
  */
 import type { ServerResponse } from "node:http";
-import { metrics, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { context, metrics, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import {
   type DataPoint,
   type Histogram,
@@ -256,6 +257,70 @@ describe("spans", () => {
       { role: "assistant", parts: [{ type: "text", content: "Hello" }], finish_reason: "stop" },
     ]);
     expect(JSON.stringify(attributes)).not.toContain(API_KEY);
+  });
+});
+
+describe("span context", () => {
+  const contextManager = new AsyncLocalStorageContextManager();
+  beforeAll(() => context.setGlobalContextManager(contextManager.enable()));
+  afterAll(() => {
+    context.disable();
+    contextManager.disable();
+  });
+
+  /** A `fetch` that records which span is active when llmux calls it. */
+  function fetchSeeingSpans(seen: (string | undefined)[]): typeof fetch {
+    return (input, init) => {
+      seen.push(trace.getActiveSpan()?.spanContext().spanId);
+      return fetch(input, init);
+    };
+  }
+
+  it("the HTTP request runs inside the call's span (an HTTP instrumentation's span nests under it)", async () => {
+    server.handle((_, response) => sendJson(response, 200, chatCompletionBody("Hello")));
+    const seen: (string | undefined)[] = [];
+    await completion(call({ fetch: fetchSeeingSpans(seen) }));
+    expect(seen).toEqual([onlySpan().spanContext().spanId]);
+  });
+
+  it("a stream's request and each of a Router's deployments' requests too; the call is a child of the caller's span", async () => {
+    let requests = 0;
+    server.handle((request, response) => {
+      if (requests++ === 0) return sendJson(response, 503, { error: { message: "down" } });
+      if (request.json?.stream === true) return sendEvents(response, helloWorldStream());
+      return sendJson(response, 200, chatCompletionBody("Hello"));
+    });
+    const seen: (string | undefined)[] = [];
+    const params = {
+      model: "cometapi/gpt-5",
+      apiKey: API_KEY,
+      apiBase: server.apiBase,
+      fetch: fetchSeeingSpans(seen),
+    };
+    // Two deployments: the retry goes to the other one at once.
+    const router = new Router({
+      modelList: [
+        { modelName: "smart", id: "a", params },
+        { modelName: "smart", id: "b", params },
+      ],
+      numRetries: 1,
+    });
+    const parent = trace.getTracer("app").startSpan("handle request");
+    await context.with(trace.setSpan(context.active(), parent), async () => {
+      await router.completion({ model: "smart", messages });
+      for await (const _ of await router.completion({ model: "smart", messages, stream: true }));
+    });
+    parent.end();
+    const [retried, streamed] = spans
+      .getFinishedSpans()
+      .filter((span) => span.name === "chat smart");
+    expect(seen).toEqual([
+      retried?.spanContext().spanId,
+      retried?.spanContext().spanId,
+      streamed?.spanContext().spanId,
+    ]);
+    expect(retried?.parentSpanContext?.spanId).toBe(parent.spanContext().spanId);
+    expect(streamed?.parentSpanContext?.spanId).toBe(parent.spanContext().spanId);
   });
 });
 

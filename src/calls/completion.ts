@@ -111,7 +111,7 @@ export async function runCompletion(
   const tracker = new CallTracker(handlers ?? [], "completion", params, telemetry);
   tracker.start();
   try {
-    const answer = await completeCall(params, observer, tracker);
+    const answer = await tracker.within(() => completeCall(params, observer, tracker));
     // A stream is reported when it ends, by its observer.
     if (params.stream !== true) tracker.succeed(answer as ModelResponse);
     return answer;

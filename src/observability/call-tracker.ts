@@ -66,13 +66,18 @@ export class CallTracker {
   async report<T extends Answer>(run: () => Promise<T>): Promise<T> {
     this.start();
     try {
-      const answer = await run();
+      const answer = await this.within(run);
       this.succeed(answer);
       return answer;
     } catch (error) {
       this.fail(error);
       throw error;
     }
+  }
+
+  /** Runs `run` inside the call's span, when there is one (see `CallTelemetry.within`). */
+  within<T>(run: () => T): T {
+    return this.#telemetry === undefined ? run() : this.#telemetry.within(run);
   }
 
   /** The resolved `call`, its provider and model taken, its retries reported. */

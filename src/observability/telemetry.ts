@@ -23,6 +23,11 @@ export interface CallTelemetry {
   event(name: CallbackName, event: CallbackEvent): void;
   /** The resolved base URL the call is sent to (`server.address`, `server.port`). */
   server(apiBase: string): void;
+  /**
+   * Runs `run` with the call's span as the active one, so that what it starts (the HTTP
+   * request, and the spans of an HTTP instrumentation) is a child of the call's span.
+   */
+  within<T>(run: () => T): T;
 }
 
 /** `gen_ai.operation.name` of each call type that has one. */
@@ -175,6 +180,10 @@ function createCallTelemetry(
       if (name === "onStart") start(event);
       else if (name === "onSuccess") end(event, undefined);
       else if (name === "onFailure") end(event, event.error ?? new Error("unknown failure"));
+    },
+    within(run) {
+      if (span === undefined) return run();
+      return api.context.with(api.trace.setSpan(api.context.active(), span), run);
     },
     server(apiBase) {
       try {

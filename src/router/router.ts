@@ -195,7 +195,7 @@ export class Router {
     const tracker = new CallTracker(handlers ?? [], callType, params, telemetry);
     tracker.start();
     try {
-      const answer = await this.#routeTracked(params, invoke, tracker);
+      const answer = await tracker.within(() => this.#routeTracked(params, invoke, tracker));
       // A stream is reported when it ends, by its observer.
       if (
         !(answer instanceof CompletionStream) &&
