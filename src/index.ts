@@ -68,13 +68,13 @@ export type { Cooldown } from "./router/router-state.js";
 export type { RoutingStrategy } from "./router/routing-strategy.js";
 export { CompletionStream } from "./stream/completion-stream.js";
 export { streamChunkBuilder } from "./stream/stream-chunk-builder.js";
+export type { DeepPartial } from "./structured/deep-partial.js";
 export type {
   FailedToolCall,
   ParsedToolCall,
   ParsedToolCallOf,
 } from "./structured/parse-tool-calls.js";
 export { parseToolCalls } from "./structured/parse-tool-calls.js";
-export type { DeepPartial } from "./structured/deep-partial.js";
 export type { ParsedCompletionStream } from "./structured/parsed-stream.js";
 export type { JsonSchemaResponseFormat } from "./structured/response-format.js";
 export type { ZodTool, ZodToolOptions } from "./structured/zod-tool.js";
