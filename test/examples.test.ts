@@ -149,6 +149,8 @@ describe("examples", () => {
     ["anthropic.ts", 'You said: "Count from one to five."'],
     ["gemini.ts", 'You said: "Say hello in five words."'],
     ["tools.ts", "It is 18 degrees and clear."],
+    ["structured.ts", 'so far: {"title":"Pancakes","minutes":20,"steps":["Whisk flour,"]}'],
+    ["structured.ts", "final: Pancakes, vegan: not said"],
     ["observability.ts", "callback: cometapi/gpt-4o-mini 32 tokens, $0.000014"],
     ["observability.ts", "name: 'chat gpt-4o-mini'"],
   ])("%s", async (name, expected) => {
