@@ -83,6 +83,17 @@ function lastRequest(): RecordedRequest {
   return request;
 }
 
+/** A whole Anthropic stream body: message_start, these events, message_stop. */
+function streamOf(events: Record<string, unknown>[]): string {
+  const start = {
+    type: "message_start",
+    message: { id: "msg_s", model: "claude-haiku-4-5", usage: { input_tokens: 1 } },
+  };
+  return [start, ...events, { type: "message_stop" }]
+    .map((event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`)
+    .join("");
+}
+
 /** A `tool_use` Message calling `name` with `input`. */
 function toolUseMessage(name: string, input: unknown, id = "toolu_01") {
   return {
@@ -103,7 +114,11 @@ describe("anthropic/ with responseFormat", () => {
     await completion({ ...call(), responseFormat: Forecast });
     const body = lastRequest().json as Record<string, unknown>;
     expect(body.response_format).toBeUndefined();
-    expect(body.tool_choice).toEqual({ type: "tool", name: RESPONSE_TOOL });
+    expect(body.tool_choice).toEqual({
+      type: "tool",
+      name: RESPONSE_TOOL,
+      disable_parallel_tool_use: true,
+    });
     const tools = body.tools as Record<string, unknown>[];
     expect(tools).toHaveLength(1);
     expect(tools[0]).toMatchObject({
@@ -216,7 +231,7 @@ describe("anthropic/ with responseFormat", () => {
     );
     const first = await completion({ ...call(), tools: [weather], responseFormat: Forecast });
     const sent = lastRequest().json as Record<string, unknown>;
-    expect(sent.tool_choice).toEqual({ type: "any" });
+    expect(sent.tool_choice).toEqual({ type: "any", disable_parallel_tool_use: true });
     expect((sent.tools as { name: string }[]).map((tool) => tool.name)).toEqual([
       "get_weather",
       RESPONSE_TOOL,
@@ -246,6 +261,119 @@ describe("anthropic/ with responseFormat", () => {
     });
     expect(second.choices[0]?.message.parsed).toEqual(expected);
     expect(second.choices[0]?.finish_reason).toBe("stop");
+  });
+
+  it("gives snapshots of the recorded answer through partialObjects()", async () => {
+    server.handle((_, response) => sendEvents(response, recordedStream.toString("utf8")));
+    const stream = await completion({ ...call(), stream: true, responseFormat: Forecast });
+    const snapshots = [];
+    for await (const snapshot of stream.partialObjects()) snapshots.push(snapshot);
+    expect(snapshots.at(-1)).toEqual(expected);
+    expect((await stream.final()).choices[0]?.message.parsed).toEqual(expected);
+  });
+
+  it("an answer beside a real tool call (a gateway that ignores the one-call rule) is no answer yet", async () => {
+    const both = {
+      ...toolUseMessage("get_weather", { city: "SF" }, "toolu_w"),
+      content: [
+        { type: "tool_use", id: "toolu_w", name: "get_weather", input: { city: "SF" } },
+        { type: "tool_use", id: "toolu_a", name: RESPONSE_TOOL, input: expected },
+      ],
+    };
+    const weather = zodTool({ name: "get_weather", parameters: z.object({ city: z.string() }) });
+    server.handle((_, response) => sendJson(response, 200, both));
+    const response = await completion({ ...call(), tools: [weather], responseFormat: Forecast });
+    expect(response.choices[0]?.finish_reason).toBe("tool_calls");
+    expect(response.choices[0]?.message.parsed).toBeNull();
+    expect(response.choices[0]?.message.tool_calls).toHaveLength(1);
+
+    const events = streamOf([
+      { type: "content_block_start", index: 0, content_block: both.content[0] },
+      { type: "content_block_stop", index: 0 },
+      { type: "content_block_start", index: 1, content_block: both.content[1] },
+      { type: "content_block_stop", index: 1 },
+      { type: "message_delta", delta: { stop_reason: "tool_use" }, usage: { output_tokens: 3 } },
+    ]);
+    server.handle((_, response) => sendEvents(response, events));
+    const stream = await completion({
+      ...call(),
+      tools: [weather],
+      responseFormat: Forecast,
+      stream: true,
+    });
+    const final = await stream.final();
+    expect(final.choices[0]?.finish_reason).toBe("tool_calls");
+    expect(final.choices[0]?.message.parsed).toBeNull();
+  });
+
+  it("text beside the answer is left out, streamed or not; text without an answer is kept", async () => {
+    const withText = streamOf([
+      { type: "content_block_start", index: 0, content_block: { type: "text", text: "Sure: " } },
+      { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "here" } },
+      { type: "content_block_stop", index: 0 },
+      {
+        type: "content_block_start",
+        index: 1,
+        content_block: { type: "tool_use", id: "t", name: RESPONSE_TOOL, input: {} },
+      },
+      {
+        type: "content_block_delta",
+        index: 1,
+        delta: { type: "input_json_delta", partial_json: JSON.stringify(expected) },
+      },
+      { type: "content_block_stop", index: 1 },
+      { type: "message_delta", delta: { stop_reason: "tool_use" }, usage: { output_tokens: 3 } },
+    ]);
+    server.handle((_, response) => sendEvents(response, withText));
+    const stream = await completion({ ...call(), stream: true, responseFormat: Forecast });
+    expect((await stream.final()).choices[0]?.message.parsed).toEqual(expected);
+
+    const textOnly = streamOf([
+      { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
+      { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "No." } },
+      { type: "content_block_stop", index: 0 },
+      { type: "message_delta", delta: { stop_reason: "end_turn" }, usage: { output_tokens: 1 } },
+    ]);
+    server.handle((_, response) => sendEvents(response, textOnly));
+    const chunks = await collect(
+      await completion({ ...call(), stream: true, response_format: { type: "json_object" } }),
+    );
+    const rebuilt = streamChunkBuilder(chunks).choices[0];
+    expect(rebuilt?.message.content).toBe("No.");
+    expect(rebuilt?.finish_reason).toBe("stop");
+  });
+
+  it("an answer cut by max_tokens is reported as cut, even where what came parses", async () => {
+    const cut = { ...toolUseMessage(RESPONSE_TOOL, expected), stop_reason: "max_tokens" };
+    server.handle((_, response) => sendJson(response, 200, cut));
+    const error = await completion({ ...call(), responseFormat: Forecast }).catch((e) => e);
+    expect(error).toBeInstanceOf(OutputParseError);
+    expect((error as Error).message).toContain("cut by max_tokens");
+    expect((error as OutputParseError).finishReason).toBe("length");
+  });
+
+  it('reasoning_effort "none" (no thinking) with responseFormat forces the answer tool', async () => {
+    server.handle((_, response) => sendJson(response, 200, recordedMessage));
+    const response = await completion({
+      ...call(),
+      reasoning_effort: "none",
+      responseFormat: Forecast,
+    });
+    const body = lastRequest().json as Record<string, unknown>;
+    expect(body.thinking).toBeUndefined();
+    expect(body.tool_choice).toMatchObject({ type: "tool", name: RESPONSE_TOOL });
+    expect(response.choices[0]?.message.parsed).toEqual(expected);
+  });
+
+  it('tool_choice "auto", in either shape, is what the answer tool means anyway', async () => {
+    server.handle((_, response) => sendJson(response, 200, recordedMessage));
+    for (const choice of ["auto", { type: "auto" }] as const) {
+      await completion({ ...call(), tool_choice: choice, responseFormat: Forecast });
+      expect((lastRequest().json as Record<string, unknown>).tool_choice).toMatchObject({
+        type: "tool",
+        name: RESPONSE_TOOL,
+      });
+    }
   });
 
   it("takes OpenAI's own response_format too: json_schema and json_object", async () => {

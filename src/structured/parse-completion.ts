@@ -6,11 +6,12 @@ import { parseOutput } from "./parse-output.js";
 import type { SchemaRuntime } from "./schema-runtime.js";
 
 /**
- * Parses each choice's content by `schema` into `message.parsed`, in place. A refusal gives
- * `parsed: null`, as openai-node's `parse()` does: `message.refusal` set (OpenAI's), or a
- * `content_filter` finish (Anthropic's `refusal` stop reason, Gemini's safety stop), whose
- * content, cut where the provider stopped it, is no answer to report as unparseable. So does a
- * turn that calls tools instead of answering.
+ * Parses each choice's content by `schema` into `message.parsed`, in place. `parsed` is `null`,
+ * not an error, for a refusal: `message.refusal` set (OpenAI's, as openai-node's `parse()`
+ * does), or a `content_filter` finish (Anthropic's `refusal` stop, Gemini's safety stop; where
+ * openai-node throws, llmux reports it as the refusal it is, its cut content being no answer).
+ * So is it for a turn that calls tools (`finish_reason: "tool_calls"`, or tool calls and no
+ * content): that turn is not the answer yet.
  *
  * @throws {OutputParseError} for content that is not JSON, fails the schema, or is missing.
  */
@@ -28,7 +29,8 @@ export function parseCompletion<T>(
       (typeof message.refusal === "string" && message.refusal !== "") ||
       choice.finish_reason === "content_filter";
     const calledTools = Array.isArray(message.tool_calls) && message.tool_calls.length > 0;
-    if (refused || ((content == null || content === "") && calledTools)) {
+    const noContent = content == null || content === "";
+    if (refused || (calledTools && (noContent || choice.finish_reason === "tool_calls"))) {
       message.parsed = null;
       continue;
     }

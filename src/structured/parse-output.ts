@@ -19,8 +19,8 @@ export interface OutputSource {
 /**
  * `text` parsed as JSON and validated by `schema`: zod's output.
  *
- * @throws {OutputParseError} when it is not JSON (cut by `max_tokens` when `finish_reason` is
- * `"length"`), or when zod rejects it.
+ * @throws {OutputParseError} when it was cut by `max_tokens` (`finish_reason: "length"`), is
+ * not JSON, or when zod rejects it.
  */
 export function parseOutput(
   text: string,
@@ -31,16 +31,18 @@ export function parseOutput(
   const { what, provider, model, finishReason } = source;
   const by = provider === undefined ? "" : ` of ${provider}/${model ?? ""}`;
   const details = { text, provider, model, finishReason };
+  // Cut text is no answer, even where what came happens to parse (a shorter array, a tool input
+  // that a native provider sent as an object): as openai-node's LengthFinishReasonError.
+  if (finishReason === "length") {
+    throw new OutputParseError(
+      `llmux: ${what}${by} was cut by max_tokens before its end (finish_reason "length"); raise max_tokens (or max_completion_tokens), or ask for less.`,
+      details,
+    );
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    if (finishReason === "length") {
-      throw new OutputParseError(
-        `llmux: ${what}${by} was cut by max_tokens before its JSON ended (finish_reason "length"); raise max_tokens (or max_completion_tokens), or ask for less.`,
-        { ...details, cause: error },
-      );
-    }
     const reason = error instanceof Error ? error.message : String(error);
     throw new OutputParseError(`llmux: ${what}${by} is not JSON (${reason}).`, {
       ...details,

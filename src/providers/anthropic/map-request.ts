@@ -82,7 +82,7 @@ export function mapRequest(
   if (body.top_p !== undefined) mapped.top_p = body.top_p;
 
   let tools = mapTools(body.tools, context);
-  const answerTool = mapResponseFormat(body, tools !== undefined, context);
+  const answerTool = mapResponseFormat(body, tools !== undefined, budget !== undefined, context);
   if (answerTool !== undefined) tools = [...(tools ?? []), answerTool.tool];
   if (tools !== undefined) mapped.tools = tools;
   const toolChoice = mapToolChoice(

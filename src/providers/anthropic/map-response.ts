@@ -57,7 +57,9 @@ export function mapResponse(
         break;
       case "tool_use":
         if (answerTool !== undefined && block.name === answerTool) {
-          answer = JSON.stringify(block.input ?? {});
+          // Two answers (one tool call a turn is asked for) are joined, as a stream joins them:
+          // no JSON, so an OutputParseError rather than one answer silently chosen.
+          answer = (answer ?? "") + JSON.stringify(block.input ?? {});
           break;
         }
         toolCalls.push({

@@ -11,8 +11,10 @@
  *
  * Without tools of the call's own, `tool_choice` forces that tool; with them, it is `any` (the
  * model calls one of its tools, or answers through this one), so a tool loop can end in a
- * typed answer. Anthropic forbids forcing a tool with thinking on, and a `tool_choice` of the
- * call's own would contradict the forcing: both are `BadRequestError`s before any request.
+ * typed answer. Either way with `disable_parallel_tool_use`: one tool call a turn, so that an
+ * answer never comes beside a call whose result it has not seen (nor two answers). Anthropic
+ * forbids forcing a tool with thinking on, and a `tool_choice` of the call's own (but `auto`)
+ * would contradict the forcing: both are `BadRequestError`s before any request.
  */
 import { createRequestError, type RequestContext } from "../shared/create-request-error.js";
 import { isRecord } from "../shared/json-guards.js";
@@ -46,6 +48,8 @@ export function responseToolOf(request: Readonly<Record<string, unknown>> | unde
 export function mapResponseFormat(
   body: Record<string, unknown>,
   hasTools: boolean,
+  /** Whether `reasoning_effort` asked for a thinking budget. */
+  thinks: boolean,
   context: RequestContext,
 ): ResponseToolRequest | undefined {
   const format = body.response_format;
@@ -60,7 +64,7 @@ export function mapResponseFormat(
   }
   if (format.type === "text") return undefined;
   const schema = format.type === "json_schema" ? schemaOf(format.json_schema, context) : ANY_OBJECT;
-  checkForcible(body, context);
+  checkForcible(body, thinks, context);
   const tool = {
     name: RESPONSE_TOOL,
     description: hasTools
@@ -68,7 +72,9 @@ export function mapResponseFormat(
       : "Give your answer by calling this tool, with the answer as its input.",
     input_schema: schema,
   };
-  const toolChoice = hasTools ? { type: "any" } : { type: "tool", name: RESPONSE_TOOL };
+  const toolChoice = hasTools
+    ? { type: "any", disable_parallel_tool_use: true }
+    : { type: "tool", name: RESPONSE_TOOL, disable_parallel_tool_use: true };
   return { tool, toolChoice };
 }
 
@@ -89,9 +95,10 @@ function schemaOf(jsonSchema: unknown, context: RequestContext): Record<string, 
 }
 
 /** Fails for what stops Anthropic from being made to call the answer tool. */
-function checkForcible(body: Record<string, unknown>, context: RequestContext): void {
+function checkForcible(body: Record<string, unknown>, thinks: boolean, context: RequestContext) {
   const choice = body.tool_choice;
-  if (choice !== undefined && choice !== null && choice !== "auto") {
+  const auto = choice === "auto" || (isRecord(choice) && choice.type === "auto");
+  if (choice !== undefined && choice !== null && !auto) {
     throw createRequestError(
       context,
       "tool_choice",
@@ -100,13 +107,10 @@ function checkForcible(body: Record<string, unknown>, context: RequestContext): 
     );
   }
   const thinking = body.thinking;
-  if (
-    (body.reasoning_effort !== undefined && body.reasoning_effort !== null) ||
-    (isRecord(thinking) && thinking.type !== "disabled")
-  ) {
+  if (thinks || (isRecord(thinking) && thinking.type !== "disabled")) {
     throw createRequestError(
       context,
-      body.reasoning_effort != null ? "reasoning_effort" : "thinking",
+      thinks ? "reasoning_effort" : "thinking",
       "turns thinking on, and Anthropic cannot be made to call the answer tool while it thinks",
       "Leave thinking off for a call with `response_format`/`responseFormat`, or ask for JSON in the prompt without it.",
     );

@@ -4,7 +4,7 @@
  * | Anthropic event | chunk |
  * |---|---|
  * | `message_start` | none: its id, model and usage are kept; the first chunk of content carries `role: "assistant"` |
- * | `content_block_start` `text` | its text, if any |
+ * | `content_block_start` `text` | its text, if any (held to the message's end when the call asked for JSON: see below) |
  * | `content_block_start` `tool_use` | `tool_calls: [{ index, id, type: "function", function: { name, arguments: "" } }]` |
  * | `content_block_start` `tool_use` of the answer tool (see `response-tool.ts`) | none: its input is the answer's `content` |
  * | `content_block_delta` `text_delta` | `content` |
@@ -85,6 +85,18 @@ export function createStreamMapper(input: StreamMapperInput): StreamMapper {
   const includeUsage = input.includeUsage;
   const answerTool = responseToolOf(input.request);
   let answered = false;
+  /**
+   * With an answer tool, text is held, not streamed: the answer is the tool's input, and text
+   * beside it (which the model should not write) would make the content no JSON. It is sent at
+   * the message's end only when no answer came, as a non-streamed answer keeps it only then.
+   */
+  let heldText: string[] = [];
+  const text = (piece: unknown): readonly Chunk[] => {
+    if (typeof piece !== "string" || piece === "") return NO_CHUNKS;
+    if (answerTool === undefined) return [chunk({ content: piece }, null)];
+    if (!answered) heldText.push(piece);
+    return NO_CHUNKS;
+  };
   const created = Math.floor(Date.now() / 1000);
   let id = "";
   let model = input.model;
@@ -116,19 +128,16 @@ export function createStreamMapper(input: StreamMapperInput): StreamMapper {
 
   const startBlock = (index: number, start: Record<string, unknown>): readonly Chunk[] => {
     switch (start.type) {
-      case "text": {
+      case "text":
         blocks[index] = newBlock(TEXT);
-        const text = start.text;
-        return typeof text === "string" && text !== ""
-          ? [chunk({ content: text }, null)]
-          : NO_CHUNKS;
-      }
+        return text(start.text);
       case "tool_use": {
         if (answerTool !== undefined && start.name === answerTool) {
           const block = newBlock(ANSWER);
           block.input = start.input;
           blocks[index] = block;
           answered = true;
+          heldText = [];
           return NO_CHUNKS;
         }
         const block = newBlock(TOOL);
@@ -165,12 +174,8 @@ export function createStreamMapper(input: StreamMapperInput): StreamMapper {
 
   const addDelta = (block: Block | undefined, delta: Record<string, unknown>): readonly Chunk[] => {
     switch (delta.type) {
-      case "text_delta": {
-        const text = delta.text;
-        return typeof text === "string" && text !== ""
-          ? [chunk({ content: text }, null)]
-          : NO_CHUNKS;
-      }
+      case "text_delta":
+        return text(delta.text);
       case "input_json_delta": {
         const piece = delta.partial_json;
         if (typeof piece !== "string" || piece === "") return NO_CHUNKS;
@@ -252,7 +257,13 @@ export function createStreamMapper(input: StreamMapperInput): StreamMapper {
         hasUsage ||= isRecord(data.usage);
         let reason = isRecord(data.delta) ? mapStopReason(data.delta.stop_reason) : null;
         if (reason === "tool_calls" && answered && toolCalls === 0) reason = "stop";
-        return reason === null ? NO_CHUNKS : [chunk({}, reason)];
+        const chunks: Chunk[] = [];
+        if (heldText.length > 0) {
+          chunks.push(chunk({ content: heldText.join("") }, null));
+          heldText = [];
+        }
+        if (reason !== null) chunks.push(chunk({}, reason));
+        return chunks.length === 0 ? NO_CHUNKS : chunks;
       }
       case "message_stop":
         if (!includeUsage || !hasUsage) return NO_CHUNKS;
