@@ -208,9 +208,7 @@ describe("settings", () => {
     );
     expect(fromUrl.redis).toBe("rediss://cache.example:6379");
   });
-});
 
-describe("native providers", () => {
   it("litellm_settings.max_budget and budget_duration become the router's budget", async () => {
     const options = routerOptionsFromLiteLLMConfig(
       configWith({ litellm_settings: { max_budget: "os.environ/BUDGET", budget_duration: "30d" } }),
@@ -236,7 +234,9 @@ describe("native providers", () => {
       "litellm_settings.max_budget",
     ]);
   });
+});
 
+describe("native providers", () => {
   it("a bare claude name is Anthropic's, as in LiteLLM, and llmux has it", () => {
     const options = routerOptionsFromLiteLLMConfig(
       {

@@ -213,6 +213,31 @@ describe("stream.partialObjects()", () => {
     expect((await stream.final()).choices[0]?.message.parsed).toEqual({ title: "x" });
   });
 
+  it("leaves an optional null inside a union's option to final(), which knows the option", async () => {
+    const Shape = z.object({
+      shapes: z.array(
+        z.union([
+          z.object({ kind: z.literal("circle"), radius: z.number(), label: z.string().optional() }),
+          z.object({ kind: z.literal("square"), side: z.number() }),
+        ]),
+      ),
+    });
+    const text =
+      '{"shapes":[{"kind":"circle","radius":2,"label":null},{"kind":"square","side":3}]}';
+    server.handle((_, response) =>
+      sendEvents(response, contentEvents([text.slice(0, 40), text.slice(40, 60), text.slice(60)])),
+    );
+    const stream = await completion({ ...call(), responseFormat: Shape });
+    const snapshots = await readAll(stream.partialObjects());
+    expect(snapshots.at(-1)).toEqual(JSON.parse(text));
+    expect((await stream.final()).choices[0]?.message.parsed).toEqual({
+      shapes: [
+        { kind: "circle", radius: 2 },
+        { kind: "square", side: 3 },
+      ],
+    });
+  });
+
   it("works with a streamed mockResponse", async () => {
     const stream = await completion({
       model: "openai/gpt-5",

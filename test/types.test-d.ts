@@ -132,6 +132,13 @@ describe("structured output types", async () => {
     count: z.string().transform(Number),
   });
   type Parsed = { city: string; celsius?: number | undefined; unit: "C" | "F"; count: number };
+  /** The JSON's shape: what the model writes, before defaults and transforms. */
+  type Input = {
+    city: string;
+    celsius?: number | undefined;
+    unit?: "C" | "F" | undefined;
+    count: string;
+  };
 
   it("through a Router too", () => {
     const router = new Router({
@@ -142,7 +149,7 @@ describe("structured output types", async () => {
     ).toEqualTypeOf<Promise<ParsedModelResponse<Parsed>>>();
     expectTypeOf(
       router.completion({ model: "smart", messages, responseFormat: Weather, stream: true }),
-    ).toEqualTypeOf<Promise<ParsedCompletionStream<Parsed>>>();
+    ).toEqualTypeOf<Promise<ParsedCompletionStream<Parsed, Input>>>();
   });
 
   it("types message.parsed as the schema's output", () => {
@@ -157,6 +164,20 @@ describe("structured output types", async () => {
     expectTypeOf<ParsedModelResponse<Parsed>>().toMatchTypeOf<ModelResponse>();
   });
 
+  it("types snapshots by the schema's input: a transformed field as the model writes it", async () => {
+    const stream = await completion({
+      model: "openai/gpt-5",
+      messages,
+      stream: true,
+      responseFormat: Weather,
+    });
+    for await (const snapshot of stream.partialObjects()) {
+      expectTypeOf(snapshot.count).toEqualTypeOf<string | undefined>();
+      expectTypeOf(snapshot.unit).toEqualTypeOf<"C" | "F" | undefined>();
+    }
+    expectTypeOf((await stream.final()).choices[0]!.message.parsed).toEqualTypeOf<Parsed | null>();
+  });
+
   it("types a stream's final()", () => {
     const call = completion({
       model: "openai/gpt-5",
@@ -164,7 +185,7 @@ describe("structured output types", async () => {
       stream: true,
       responseFormat: Weather,
     });
-    expectTypeOf(call).toEqualTypeOf<Promise<ParsedCompletionStream<Parsed>>>();
+    expectTypeOf(call).toEqualTypeOf<Promise<ParsedCompletionStream<Parsed, Input>>>();
     expectTypeOf<ParsedCompletionStream<Parsed>>().toMatchTypeOf<CompletionStream>();
     expectTypeOf<Awaited<ReturnType<ParsedCompletionStream<Parsed>["final"]>>>().toEqualTypeOf<
       ParsedModelResponse<Parsed>

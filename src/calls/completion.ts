@@ -53,7 +53,7 @@ const isChatCompletion = (json: Record<string, unknown>) => Array.isArray(json.c
  */
 export function completion<S extends Zod.core.$ZodType>(
   params: CompletionParams & { stream: true; responseFormat: S },
-): Promise<ParsedCompletionStream<Zod.output<S>>>;
+): Promise<ParsedCompletionStream<Zod.output<S>, Zod.input<S>>>;
 /**
  * Calls a chat model for an answer of the shape of a zod schema: OpenAI's strict
  * `response_format` is sent, and each choice's `message.parsed` holds the answer parsed by the

@@ -145,7 +145,7 @@ export class Router {
    */
   completion<S extends Zod.core.$ZodType>(
     params: CompletionParams & { stream: true; responseFormat: S },
-  ): Promise<ParsedCompletionStream<Zod.output<S>>>;
+  ): Promise<ParsedCompletionStream<Zod.output<S>, Zod.input<S>>>;
   completion<S extends Zod.core.$ZodType>(
     params: CompletionParams & { stream?: false | null | undefined; responseFormat: S },
   ): Promise<ParsedModelResponse<Zod.output<S>>>;

@@ -11,7 +11,7 @@ import type { StreamObserver } from "../stream/stream-observer.js";
 import type { ModelResponseStream, ParsedModelResponse } from "../types.js";
 import type { DeepPartial } from "./deep-partial.js";
 import { parseCompletion } from "./parse-completion.js";
-import { parsePartialJson } from "./parse-partial-json.js";
+import { readPartialObjects } from "./partial-objects.js";
 import { restoreOmitted } from "./restore-omitted.js";
 import type { SchemaRuntime } from "./schema-runtime.js";
 
@@ -19,19 +19,21 @@ import type { SchemaRuntime } from "./schema-runtime.js";
  * The stream of a `completion({ stream: true, responseFormat })` call: a `CompletionStream`
  * (read it once: a loop over its chunks, or `partialObjects()`) with `final()`.
  */
-export interface ParsedCompletionStream<T> extends CompletionStream {
+export interface ParsedCompletionStream<T, Input = T> extends CompletionStream {
   /**
-   * Snapshots of the answer's object as its JSON arrives (choice 0): each a `DeepPartial<T>`, a
-   * new object, yielded after a chunk that changes it. It reads the stream itself, in place of a
+   * Snapshots of the answer's object as its JSON arrives (choice 0): each a `DeepPartial` of the
+   * schema's input (the JSON's shape), a new object, yielded after a chunk that changes it. It reads the stream itself, in place of a
    * loop over the chunks: call it once, on a stream not yet read; leaving its loop early closes
    * the stream (then `final()` rejects). It throws what the stream throws.
    *
    * A snapshot is the JSON as it has arrived, neither checked by the schema nor transformed:
    * strings may be cut short (an enum's value too), a number appears once complete, arrays and
    * objects grow; an optional field the model writes `null` for (strict mode sends optional
-   * fields as nullable) is left out, as in `final()`. Zod's check, transforms and defaults apply
-   * only in `final()`, which
-   * resolves once the loop has ended. A refusal yields no snapshot.
+   * fields as nullable) is left out, as in `final()` (inside a union's options, only in
+   * `final()`: which option a partial object is, is not known yet). Zod's check, transforms and
+   * defaults apply only in `final()`, which resolves once the loop has ended. An OpenAI refusal
+   * yields no snapshot; a `content_filter` stop ends them where it came (`final()` then gives
+   * `parsed: null`).
    *
    * @throws {LLMError} when the stream was already read (a loop, `partialObjects()`, `final()`).
    * @example
@@ -39,7 +41,7 @@ export interface ParsedCompletionStream<T> extends CompletionStream {
    * for await (const recipe of stream.partialObjects()) render(recipe.title, recipe.steps ?? []);
    * const { parsed } = (await stream.final()).choices[0]!.message;
    */
-  partialObjects(): AsyncIterableIterator<DeepPartial<T>>;
+  partialObjects(): AsyncIterableIterator<DeepPartial<Input>>;
   /**
    * The whole answer, rebuilt from the chunks, with `choices[i].message.parsed`: resolves when
    * the stream ends. Called before any loop over the stream, it reads the stream itself (then
@@ -129,8 +131,8 @@ export function createParsedStreamCollector<T>(
               "llmux: this stream was already read (by a loop over it, partialObjects() or final()); a stream can be read once. Call partialObjects() in place of the loop, before final().",
             );
           }
-          const restore = (value: unknown) => restoreOmitted(schema, value, runtime);
-          return createSnapshots<T>(opened[Symbol.asyncIterator](), restore);
+          const restore = (value: unknown) => restoreOmitted(schema, value, runtime, false);
+          return readPartialObjects<T>(opened[Symbol.asyncIterator](), restore);
         },
       });
       Object.defineProperty(opened, "final", {
@@ -142,53 +144,6 @@ export function createParsedStreamCollector<T>(
       return opened as ParsedCompletionStream<T>;
     },
   };
-}
-
-const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
-
-/**
- * The snapshots of choice 0's JSON, read from `chunks`. By hand rather than an async generator:
- * a generator's `return()` before its first `next()` would not run its body, and so would not
- * close the stream.
- */
-function createSnapshots<T>(
-  chunks: AsyncIterator<ModelResponseStream>,
-  /** Drops the `null`s strict mode sent for optional keys, as `final()` does. */
-  restore: (value: unknown) => unknown,
-): AsyncIterableIterator<DeepPartial<T>> {
-  let text = "";
-  // Cheaper than a deep comparison of the last snapshot, and exact for JSON's values.
-  let last: string | undefined;
-  return {
-    async next(): Promise<IteratorResult<DeepPartial<T>>> {
-      for (;;) {
-        const step = await chunks.next();
-        if (step.done === true) return DONE;
-        const piece = contentOfChoice0(step.value);
-        if (piece === undefined || piece === "") continue;
-        text += piece;
-        const read = parsePartialJson(text);
-        if (read === undefined) continue;
-        const snapshot = restore(read);
-        const seen = JSON.stringify(snapshot);
-        if (seen === last) continue;
-        last = seen;
-        return { done: false, value: snapshot as DeepPartial<T> };
-      }
-    },
-    async return(): Promise<IteratorResult<DeepPartial<T>>> {
-      await chunks.return?.();
-      return DONE;
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
-}
-
-function contentOfChoice0(chunk: ModelResponseStream): string | null | undefined {
-  for (const choice of chunk.choices) if (choice.index === 0) return choice.delta.content;
-  return undefined;
 }
 
 /** Reads a stream to its end; what it throws reaches `final()` through the observer. */
