@@ -83,20 +83,6 @@ function mergeUsage(into: Record<string, unknown>, from: unknown): void {
  */
 export function createStreamMapper(input: StreamMapperInput): StreamMapper {
   const includeUsage = input.includeUsage;
-  const answerTool = responseToolOf(input.request);
-  let answered = false;
-  /**
-   * With an answer tool, text is held, not streamed: the answer is the tool's input, and text
-   * beside it (which the model should not write) would make the content no JSON. It is sent at
-   * the message's end only when no answer came, as a non-streamed answer keeps it only then.
-   */
-  let heldText: string[] = [];
-  const text = (piece: unknown): readonly Chunk[] => {
-    if (typeof piece !== "string" || piece === "") return NO_CHUNKS;
-    if (answerTool === undefined) return [chunk({ content: piece }, null)];
-    if (!answered) heldText.push(piece);
-    return NO_CHUNKS;
-  };
   const created = Math.floor(Date.now() / 1000);
   let id = "";
   let model = input.model;
@@ -124,6 +110,22 @@ export function createStreamMapper(input: StreamMapperInput): StreamMapper {
       model,
       choices: [{ index: 0, delta, finish_reason: finishReason }],
     };
+  };
+
+  /** The tool whose call is the answer, when the call asked for JSON (see `response-tool.ts`). */
+  const answerTool = responseToolOf(input.request);
+  let answered = false;
+  /**
+   * With an answer tool, text is held, not streamed: the answer is the tool's input, and text
+   * beside it (which the model should not write) would make the content no JSON. It is sent at
+   * the message's end only when no answer came, as a non-streamed answer keeps it only then.
+   */
+  let heldText: string[] = [];
+  const text = (piece: unknown): readonly Chunk[] => {
+    if (typeof piece !== "string" || piece === "") return NO_CHUNKS;
+    if (answerTool === undefined) return [chunk({ content: piece }, null)];
+    if (!answered) heldText.push(piece);
+    return NO_CHUNKS;
   };
 
   const startBlock = (index: number, start: Record<string, unknown>): readonly Chunk[] => {
