@@ -5,6 +5,7 @@
  */
 import { createRequestError, type RequestContext } from "../shared/create-request-error.js";
 import { isRecord } from "../shared/json-guards.js";
+import { parseBase64DataUrl } from "../shared/parse-data-url.js";
 
 /** An Anthropic content block. */
 export type ContentBlock = Record<string, unknown>;
@@ -60,7 +61,7 @@ export function mapContentPart(part: unknown, path: string, context: RequestCont
 /** `data:image/png;base64,...` -> a base64 source; `https://...` -> a URL source. */
 function imageSource(url: unknown, path: string, context: RequestContext): ContentBlock {
   if (typeof url === "string" && /^https?:\/\//i.test(url)) return { type: "url", url };
-  const data = typeof url === "string" ? parseBase64DataURL(url) : undefined;
+  const data = typeof url === "string" ? parseBase64DataUrl(url) : undefined;
   if (data !== undefined) return { type: "base64", media_type: data.mediaType, data: data.data };
   throw createRequestError(
     context,
@@ -74,7 +75,7 @@ function imageSource(url: unknown, path: string, context: RequestContext): Conte
 function documentBlock(file: unknown, path: string, context: RequestContext): ContentBlock {
   const data =
     isRecord(file) && typeof file.file_data === "string"
-      ? parseBase64DataURL(file.file_data)
+      ? parseBase64DataUrl(file.file_data)
       : undefined;
   if (data === undefined) {
     throw createRequestError(
@@ -90,17 +91,4 @@ function documentBlock(file: unknown, path: string, context: RequestContext): Co
   };
   if (isRecord(file) && typeof file.filename === "string") block.title = file.filename;
   return block;
-}
-
-/**
- * The media type and base64 data of a `data:<type>;base64,<data>` URL; undefined for anything
- * else. Cut with `indexOf`, not a regular expression: an image's data runs to megabytes.
- */
-function parseBase64DataURL(url: string): { mediaType: string; data: string } | undefined {
-  if (!url.startsWith("data:")) return undefined;
-  const comma = url.indexOf(",");
-  if (comma === -1) return undefined;
-  const [mediaType = "", ...flags] = url.slice(5, comma).split(";");
-  if (mediaType === "" || !flags.includes("base64")) return undefined;
-  return { mediaType, data: url.slice(comma + 1) };
 }

@@ -4,9 +4,7 @@
  */
 import { createRequestError, type RequestContext } from "../shared/create-request-error.js";
 import { isRecord, stringOf } from "../shared/json-guards.js";
-
-/** `data:<mime type>;base64,<data>`: the only data URL Gemini's `inlineData` can carry. */
-const BASE64_DATA_URL = /^data:([^;,]+)(?:;[^;,]*)*;base64,(.*)$/s;
+import { parseBase64DataUrl } from "../shared/parse-data-url.js";
 
 /** MIME types by file extension, for a URL given without one (Gemini reads `fileData` by type). */
 const MIME_TYPES: ReadonlyMap<string, string> = new Map([
@@ -77,8 +75,9 @@ export function mapContentPart(
 
 /** A base64 data URL as `inlineData`, an http(s) URL as `fileData`. */
 function mapUrl(url: string, path: string, context: RequestContext): Record<string, unknown> {
-  const data = BASE64_DATA_URL.exec(url);
-  if (data !== null) return { inlineData: { mimeType: data[1], data: data[2] } };
+  // A base64 data URL is the only one Gemini's `inlineData` can carry.
+  const data = parseBase64DataUrl(url);
+  if (data !== undefined) return { inlineData: { mimeType: data.mediaType, data: data.data } };
   if (url.startsWith("https://") || url.startsWith("http://")) {
     const mimeType = mimeTypeOf(url);
     return { fileData: mimeType === undefined ? { fileUri: url } : { mimeType, fileUri: url } };
