@@ -835,4 +835,40 @@ describe("structured outputs through a Router", () => {
     expect(response._hidden_params.deployment?.id).toBe("a");
     expect(server.requests[0]?.json?.response_format).toMatchObject({ type: "json_schema" });
   });
+
+  it("streams snapshots from the deployment that answered after a fallback, then final() parses", async () => {
+    const { z } = await import("zod");
+    const r = router({
+      modelList: [deployment("smart", "a"), deployment("fast", "b")],
+      fallbacks: { smart: ["fast"] },
+      numRetries: 0,
+    });
+    answers.a = (_, response) => sendJson(response, 503, { error: { message: "down" } });
+    answers.b = (_, response) => {
+      const pieces = ['{"city":"Pa', 'ris","celsius":1', "8}"];
+      const events = [
+        chunkBody({ role: "assistant", content: "" }),
+        ...pieces.map((content) => chunkBody({ content })),
+        chunkBody({}, "stop"),
+        usageChunkBody(),
+      ];
+      sendEvents(
+        response,
+        `${events.map((e) => `data: ${JSON.stringify(e)}\n\n`).join("")}data: [DONE]\n\n`,
+      );
+    };
+    const stream = await r.completion({
+      model: "smart",
+      messages,
+      stream: true,
+      responseFormat: z.object({ city: z.string(), celsius: z.number() }),
+    });
+    const snapshots = [];
+    for await (const snapshot of stream.partialObjects()) snapshots.push(snapshot);
+    expect(snapshots).toEqual([{ city: "Pa" }, { city: "Paris" }, { city: "Paris", celsius: 18 }]);
+    const final = await stream.final();
+    expect(final.choices[0]?.message.parsed).toEqual({ city: "Paris", celsius: 18 });
+    expect(stream._hidden_params.deployment?.id).toBe("b");
+    expect(stream._hidden_params.fallbacks).toEqual(["smart"]);
+  });
 });
