@@ -169,14 +169,7 @@ export class GroupRunner {
   ): Promise<Answer> {
     const { deployment } = reservation;
     // The call's keys win over the deployment's, except where the call says `undefined`.
-    const merged: Record<string, unknown> = { ...deployment.params };
-    for (const [key, value] of Object.entries(params)) {
-      if (value !== undefined) merged[key] = value;
-    }
-    merged.model = deployment.params.model;
-    merged.maxRetries = 0; // the router is the only retry loop
-    // The router reports the call's events, across deployments: the call itself reports none.
-    delete merged.callbacks;
+    const merged = mergeParams(deployment.params, params);
     if (tracker !== undefined) {
       const model = deployment.params.model;
       const slash = model.indexOf("/");
@@ -271,4 +264,29 @@ export class GroupRunner {
     };
     this.#state.release(outcome);
   }
+}
+
+/**
+ * A deployment's call: its `params` as defaults, the call's keys winning (but where the call
+ * says `undefined`), its own `model`, `maxRetries: 0` (the router is the only retry loop), and
+ * no `callbacks` (the router reports the call's events, across deployments). Built key by key,
+ * never with `delete`, which would leave V8 a slower object for every read of the call's path.
+ */
+function mergeParams(
+  defaults: Readonly<Record<string, unknown>>,
+  call: RoutedParams,
+): Record<string, unknown> {
+  const params = call as unknown as Readonly<Record<string, unknown>>;
+  const merged: Record<string, unknown> = {};
+  for (const key in defaults) {
+    const given = Object.hasOwn(params, key) ? params[key] : undefined;
+    if (given === undefined && key !== "callbacks") merged[key] = defaults[key];
+  }
+  for (const key in params) {
+    const value = params[key];
+    if (value !== undefined && key !== "callbacks") merged[key] = value;
+  }
+  merged.model = defaults.model;
+  merged.maxRetries = 0;
+  return merged;
 }
