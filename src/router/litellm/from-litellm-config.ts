@@ -5,7 +5,6 @@
  */
 import { BadRequestError } from "../../errors/errors.js";
 import { isRecord } from "../../providers/shared/json-guards.js";
-import { parseBudgetDuration } from "../resolve-router-options.js";
 import type { RouterOptions } from "../router-options.js";
 import type { RoutingStrategy } from "../routing-strategy.js";
 import {
@@ -18,7 +17,10 @@ import {
   section,
   toMs,
 } from "./config-reader.js";
+import { readBudget } from "./read-budget.js";
 import { readDeployment } from "./read-deployment.js";
+import { readFallbacks, readGroupList } from "./read-fallbacks.js";
+import { readRedis } from "./read-redis.js";
 
 /** `router_settings` keys left out: logging and LiteLLM's HTTP client cache, or as above. */
 const IGNORED_ROUTER_SETTINGS = new Set([
@@ -196,183 +198,10 @@ export function routerOptionsFromLiteLLMConfig(
   return options;
 }
 
-/**
- * `litellm_settings.max_budget` (USD) and `budget_duration` -> `maxBudget`, `budgetDuration`.
- * LiteLLM's budget without a duration never resets, where llmux's resets every day by default:
- * `max_budget` alone is an error asking for the window, so that the budget means what it says.
- */
-function readBudget(
-  litellmSettings: Record<string, unknown>,
-  options: RouterOptions,
-  reader: Reader,
-): void {
-  const budget = at(litellmSettings, "litellm_settings", "max_budget", reader);
-  const maxBudget = readNumber(budget, "positive", reader);
-  const duration = at(litellmSettings, "litellm_settings", "budget_duration", reader);
-  const given =
-    duration.value !== undefined && duration.value !== null && duration.value !== MISSING;
-  if (given && parseBudgetDuration(duration.value) === undefined) {
-    issue(
-      reader,
-      duration.path,
-      `must be a whole number and s, m, h or d ("30s", "1h", "30d"), not ${JSON.stringify(duration.value)}`,
-    );
-    return;
-  }
-  if (maxBudget === undefined) {
-    const absent = budget.value === undefined || budget.value === null || budget.value === MISSING;
-    if (given && absent)
-      issue(
-        reader,
-        duration.path,
-        "is given without litellm_settings.max_budget; add it or remove this",
-      );
-    return;
-  }
-  if (!given) {
-    issue(
-      reader,
-      budget.path,
-      "is given without litellm_settings.budget_duration: LiteLLM's budget then never resets, llmux's resets every budgetDuration; add budget_duration (\"30d\", say)",
-    );
-    return;
-  }
-  options.maxBudget = maxBudget;
-  options.budgetDuration = duration.value as string;
-}
-
 function throwIssues(reader: Reader): never {
   const lines = reader.issues.map(({ path, message }) => `  - ${path} ${message}`);
   throw new BadRequestError(
     `llmux: Router.fromLiteLLMConfig(): ${reader.issues.length === 1 ? "a setting is" : `${reader.issues.length} settings are`} invalid:\n${lines.join("\n")}`,
     { issues: reader.issues },
   );
-}
-
-const REDIS_KEYS = new Set([
-  "redis_url",
-  "redis_host",
-  "redis_port",
-  "redis_password",
-  "redis_username",
-  "redis_ssl",
-]);
-
-/**
- * The Router's `redis` URL from `redis_url`, or from `redis_host`, `redis_port` (6379),
- * `redis_username`, `redis_password` and `redis_ssl` (LiteLLM's router settings).
- */
-function readRedis(settings: Record<string, unknown>, reader: Reader): string | undefined {
-  for (const key of Object.keys(settings)) {
-    if (key.startsWith("redis_") && !REDIS_KEYS.has(key)) {
-      issue(
-        reader,
-        `router_settings.${key}`,
-        `is not read by llmux (it reads ${[...REDIS_KEYS].join(", ")})`,
-      );
-    }
-  }
-  const path = "router_settings";
-  const url = at(settings, path, "redis_url", reader);
-  if (url.value !== undefined && url.value !== null && url.value !== MISSING) {
-    if (typeof url.value === "string" && /^rediss?:\/\//.test(url.value)) return url.value;
-    issue(reader, url.path, 'must be a Redis URL ("redis://host:6379")');
-    return undefined;
-  }
-  const host = at(settings, path, "redis_host", reader).value;
-  if (host === undefined || host === null || host === MISSING) return undefined;
-  if (typeof host !== "string" || host === "") {
-    issue(reader, `${path}.redis_host`, "must be a host name");
-    return undefined;
-  }
-  const port = readNumber(at(settings, path, "redis_port", reader), "whole", reader) ?? 6379;
-  const username = at(settings, path, "redis_username", reader).value;
-  const password = at(settings, path, "redis_password", reader).value;
-  const ssl = at(settings, path, "redis_ssl", reader).value;
-  const secure = ssl === true || ssl === "true" || ssl === "True";
-  const user = typeof username === "string" ? encodeURIComponent(username) : "";
-  const auth =
-    typeof password === "string" && password !== ""
-      ? `${user}:${encodeURIComponent(password)}@`
-      : user === ""
-        ? ""
-        : `${user}@`;
-  return `${secure ? "rediss" : "redis"}://${auth}${host}:${port}`;
-}
-
-/** A list of group names, each a `model_name` of the config; `undefined` when absent or invalid. */
-function readGroupList(
-  value: unknown,
-  path: string,
-  groups: ReadonlySet<unknown>,
-  reader: Reader,
-): string[] | undefined {
-  if (value === undefined || value === null || value === MISSING) return undefined;
-  if (!Array.isArray(value) || value.some((name) => typeof name !== "string")) {
-    issue(reader, path, 'must be a list of model_name values, such as ["gpt-4o-mini"]');
-    return undefined;
-  }
-  const names = value as string[];
-  for (const name of names) {
-    if (!groups.has(name)) {
-      issue(
-        reader,
-        path,
-        `names "${name}", which is no model_name of model_list; fix the name or add the model`,
-      );
-    }
-  }
-  return names;
-}
-
-/**
- * LiteLLM's fallbacks, a list of one-key maps (`[{ "gpt-4o": ["gpt-4o-mini"] }]`), as one map.
- * A `"*"` key (LiteLLM's fallbacks for every group) is returned apart, where `generic` allows it.
- */
-function readFallbacks(
-  { value, path }: { value: unknown; path: string },
-  generic: boolean,
-  groups: ReadonlySet<unknown>,
-  reader: Reader,
-): { map: Record<string, string[]>; generic: string[] | undefined; path: string } | undefined {
-  if (value === undefined || value === null || value === MISSING) return undefined;
-  if (!Array.isArray(value)) {
-    issue(reader, path, 'must be a list of one-key maps: [{ "gpt-4o": ["gpt-4o-mini"] }]');
-    return undefined;
-  }
-  const map: Record<string, string[]> = {};
-  let every: string[] | undefined;
-  value.forEach((item, index) => {
-    const itemPath = `${path}[${index}]`;
-    if (!isRecord(item) || Object.keys(item).length === 0) {
-      issue(
-        reader,
-        itemPath,
-        'must be a map of a model_name to its fallbacks: { "gpt-4o": ["gpt-4o-mini"] }',
-      );
-      return;
-    }
-    for (const [group, list] of Object.entries(item)) {
-      const groupPath = `${itemPath}.${group}`;
-      if (group === "*" && !generic) {
-        issue(
-          reader,
-          groupPath,
-          "gives fallbacks for every group, which llmux has only for `fallbacks`; name the groups",
-        );
-        continue;
-      }
-      if (group !== "*" && !groups.has(group)) {
-        issue(reader, groupPath, "is no model_name of model_list; fix the name or add the model");
-      }
-      if (Object.hasOwn(map, group) || (group === "*" && every !== undefined)) {
-        issue(reader, groupPath, "repeats a group given earlier in the list; merge the two");
-      }
-      const names = readGroupList(list ?? "", groupPath, groups, reader);
-      if (names === undefined) continue;
-      if (group === "*") every = names;
-      else map[group] = names;
-    }
-  });
-  return { map, generic: every, path };
 }
