@@ -341,6 +341,18 @@ describe("anthropic/ with responseFormat", () => {
     const rebuilt = streamChunkBuilder(chunks).choices[0];
     expect(rebuilt?.message.content).toBe("No.");
     expect(rebuilt?.finish_reason).toBe("stop");
+
+    // A server that sends no message_delta: the held text still comes, at message_stop.
+    const noDelta = streamOf([
+      { type: "content_block_start", index: 0, content_block: { type: "text", text: '{"a":1}' } },
+      { type: "content_block_stop", index: 0 },
+    ]);
+    server.handle((_, response) => sendEvents(response, noDelta));
+    const held = await collect(
+      await completion({ ...call(), stream: true, response_format: { type: "json_object" } }),
+    );
+    expect(streamChunkBuilder(held).choices[0]?.message.content).toBe('{"a":1}');
+    expect(held.at(-1)?.usage).toBeDefined();
   });
 
   it("an answer cut by max_tokens is reported as cut, even where what came parses", async () => {
@@ -414,6 +426,7 @@ describe("anthropic/ with responseFormat", () => {
       "`thinking` turns thinking on",
     ],
     [{ tool_choice: "required" }, '`tool_choice` is "required"'],
+    [{ parallel_tool_calls: true }, "`parallel_tool_calls` is true"],
     [
       {
         tools: [

@@ -223,6 +223,40 @@ describe("gemini/ request", () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it.each([
+    ["not base64", "data:text/plain,hello", "is a data URL that is not base64"],
+    [
+      "base64 not last (RFC 2397: no encoding)",
+      "data:image/png;base64;x=y,AA",
+      "is a data URL that is not base64",
+    ],
+  ])("a data URL that is %s is a BadRequestError, no request", async (_, url, problem) => {
+    const call = completion({
+      model: "gemini/gemini-2.5-flash",
+      messages: [{ role: "user", content: [{ type: "image_url", image_url: { url } }] }],
+      ...options(),
+    });
+    await expect(call).rejects.toThrow(BadRequestError);
+    await expect(call).rejects.toThrow(problem);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("a data URL with parameters before base64 (charset, name) is inline data", async () => {
+    const body = await sentBody({
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "image_url", image_url: { url: "data:image/png;name=a.png;BASE64,AA==" } },
+          ],
+        },
+      ],
+    });
+    expect(body?.contents).toEqual([
+      { role: "user", parts: [{ inlineData: { mimeType: "image/png", data: "AA==" } }] },
+    ]);
+  });
+
   it("maps the sampling parameters to generationConfig", async () => {
     const body = await sentBody({
       temperature: 0.2,

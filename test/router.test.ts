@@ -119,6 +119,22 @@ describe("one name for many deployments", () => {
     expect(server.requests[0]?.json).toMatchObject({ temperature: 0.9, max_tokens: 5 });
   });
 
+  it("a __proto__ key in a deployment's params (from parsed JSON) stays a key, which validation refuses", async () => {
+    const base = deployment("smart", "a");
+    const params = { ...base.params };
+    Object.defineProperty(params, "__proto__", {
+      value: { temperature: 2 },
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+    const r = router({ modelList: [{ ...base, params }] });
+    const error = await failure(r.completion({ model: "smart", messages }));
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect((error as Error).message).toContain("__proto__");
+    expect(server.requests).toHaveLength(0);
+  });
+
   it("a key the call gives as undefined leaves the deployment's value", async () => {
     const base = deployment("smart", "a");
     const r = router({ modelList: [{ ...base, params: { ...base.params, max_tokens: 5 } }] });

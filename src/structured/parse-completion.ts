@@ -13,7 +13,8 @@ import type { SchemaRuntime } from "./schema-runtime.js";
  * So is it for a turn that calls tools (`finish_reason: "tool_calls"`, or tool calls and no
  * content): that turn is not the answer yet.
  *
- * @throws {OutputParseError} for content that is not JSON, fails the schema, or is missing.
+ * @throws {OutputParseError} for content cut by `max_tokens` (`finish_reason: "length"`), not
+ * JSON, failing the schema, or missing.
  */
 export function parseCompletion<T>(
   response: ModelResponse,

@@ -14,7 +14,8 @@
  * typed answer. Either way with `disable_parallel_tool_use`: one tool call a turn, so that an
  * answer never comes beside a call whose result it has not seen (nor two answers). Anthropic
  * forbids forcing a tool with thinking on, and a `tool_choice` of the call's own (but `auto`)
- * would contradict the forcing: both are `BadRequestError`s before any request.
+ * or `parallel_tool_calls: true` would contradict the forcing: each is a `BadRequestError`
+ * before any request.
  */
 import { createRequestError, type RequestContext } from "../shared/create-request-error.js";
 import { isRecord } from "../shared/json-guards.js";
@@ -104,6 +105,14 @@ function checkForcible(body: Record<string, unknown>, thinks: boolean, context: 
       "tool_choice",
       `is ${JSON.stringify(choice)}, but with \`response_format\` llmux makes Anthropic call a tool of its own to answer`,
       "Leave `tool_choice` out (with tools, the model calls one of them or answers), or leave out `response_format`.",
+    );
+  }
+  if (body.parallel_tool_calls === true) {
+    throw createRequestError(
+      context,
+      "parallel_tool_calls",
+      "is true, but with `response_format` llmux has Anthropic make one tool call a turn (so that an answer never comes beside a call whose result it has not seen)",
+      "Leave `parallel_tool_calls` out, or leave out `response_format`.",
     );
   }
   const thinking = body.thinking;

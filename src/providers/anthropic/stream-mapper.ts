@@ -121,6 +121,13 @@ export function createStreamMapper(input: StreamMapperInput): StreamMapper {
    * the message's end only when no answer came, as a non-streamed answer keeps it only then.
    */
   let heldText: string[] = [];
+  /** The held text as one chunk, when no answer came; a new array either way. */
+  const releaseHeldText = (): Chunk[] => {
+    if (heldText.length === 0) return [];
+    const content = heldText.join("");
+    heldText = [];
+    return [chunk({ content }, null)];
+  };
   const text = (piece: unknown): readonly Chunk[] => {
     if (typeof piece !== "string" || piece === "") return NO_CHUNKS;
     if (answerTool === undefined) return [chunk({ content: piece }, null)];
@@ -259,26 +266,25 @@ export function createStreamMapper(input: StreamMapperInput): StreamMapper {
         hasUsage ||= isRecord(data.usage);
         let reason = isRecord(data.delta) ? mapStopReason(data.delta.stop_reason) : null;
         if (reason === "tool_calls" && answered && toolCalls === 0) reason = "stop";
-        const chunks: Chunk[] = [];
-        if (heldText.length > 0) {
-          chunks.push(chunk({ content: heldText.join("") }, null));
-          heldText = [];
-        }
+        const chunks = releaseHeldText();
         if (reason !== null) chunks.push(chunk({}, reason));
         return chunks.length === 0 ? NO_CHUNKS : chunks;
       }
-      case "message_stop":
-        if (!includeUsage || !hasUsage) return NO_CHUNKS;
-        return [
-          {
+      case "message_stop": {
+        // Held text is sent here when no `message_delta` came (a server that leaves it out).
+        const chunks = releaseHeldText();
+        if (includeUsage && hasUsage) {
+          chunks.push({
             id,
             object: "chat.completion.chunk",
             created,
             model,
             choices: [],
             usage: mapUsage(usage),
-          },
-        ];
+          });
+        }
+        return chunks.length === 0 ? NO_CHUNKS : chunks;
+      }
       default:
         return NO_CHUNKS;
     }

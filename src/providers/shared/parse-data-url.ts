@@ -10,8 +10,8 @@ export interface Base64DataUrl {
 
 /**
  * The media type and base64 data of a `data:<type>;base64,<data>` URL (other parameters, such
- * as `;charset=...`, may come before `base64`); undefined for anything else, a data URL that is
- * not base64 included. Cut with `indexOf`, not a regular expression: an image's data runs to
+ * as `;charset=...`, may come before `base64`, which is the last); undefined for anything else,
+ * a data URL that is not base64 included. Cut with `indexOf`, not a regular expression: an image's data runs to
  * megabytes.
  */
 export function parseBase64DataUrl(url: string): Base64DataUrl | undefined {
@@ -19,6 +19,7 @@ export function parseBase64DataUrl(url: string): Base64DataUrl | undefined {
   const comma = url.indexOf(",");
   if (comma === -1) return undefined;
   const [mediaType = "", ...flags] = url.slice(5, comma).split(";");
-  if (mediaType === "" || !flags.includes("base64")) return undefined;
+  // RFC 2397: `;base64` is the last parameter; anywhere else it is no encoding (as browsers read it).
+  if (mediaType === "" || flags.at(-1)?.trim().toLowerCase() !== "base64") return undefined;
   return { mediaType, data: url.slice(comma + 1) };
 }
