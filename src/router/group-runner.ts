@@ -14,6 +14,7 @@ import {
 import { sleep } from "../http/retry.js";
 import { retryDelayMs } from "../http/retry-delay.js";
 import type { CallTracker } from "../observability/call-tracker.js";
+import { setOwn } from "../providers/shared/json-guards.js";
 import { CompletionStream } from "../stream/completion-stream.js";
 import type { StreamObserver } from "../stream/stream-observer.js";
 import type {
@@ -280,30 +281,13 @@ function mergeParams(
   const merged: Record<string, unknown> = {};
   for (const key in defaults) {
     const given = Object.hasOwn(params, key) ? params[key] : undefined;
-    if (given === undefined && key !== "callbacks") setKey(merged, key, defaults[key]);
+    if (given === undefined && key !== "callbacks") setOwn(merged, key, defaults[key]);
   }
   for (const key in params) {
     const value = params[key];
-    if (value !== undefined && key !== "callbacks") setKey(merged, key, value);
+    if (value !== undefined && key !== "callbacks") setOwn(merged, key, value);
   }
   merged.model = defaults.model;
   merged.maxRetries = 0;
   return merged;
-}
-
-/**
- * `record[key] = value`, but a `__proto__` key (from parsed JSON) stays a key, which validation
- * then refuses, rather than becoming the object's prototype.
- */
-function setKey(record: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === "__proto__") {
-    Object.defineProperty(record, key, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  } else {
-    record[key] = value;
-  }
 }

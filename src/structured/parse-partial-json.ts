@@ -3,6 +3,7 @@
  * promplate; bundled into dist/, see THIRD_PARTY_NOTICES.md). The one file that imports it.
  */
 import { Allow, parse } from "partial-json";
+import { setOwn } from "../providers/shared/json-guards.js";
 
 /**
  * Partial strings, arrays, objects, `null`s and booleans, but no partial number: "12" of "123"
@@ -54,12 +55,7 @@ function restoreProtoKeys(value: unknown): void {
   const prototype: unknown = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype) {
     Object.setPrototypeOf(value, Object.prototype);
-    Object.defineProperty(value, "__proto__", {
-      value: prototype,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    setOwn(value as Record<string, unknown>, "__proto__", prototype);
   }
   for (const field of Object.values(value)) restoreProtoKeys(field);
 }

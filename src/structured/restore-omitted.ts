@@ -5,6 +5,7 @@
  * (and a `.default()` applies).
  */
 import type * as Zod from "zod";
+import { setOwn } from "../providers/shared/json-guards.js";
 import type { SchemaRuntime } from "./schema-runtime.js";
 
 /** The parts of a zod 4 schema's definition read here; every zod 4 schema has them. */
@@ -99,20 +100,6 @@ export function restoreOmitted(
       return value;
     default:
       return value;
-  }
-}
-
-/** `record[key] = value`, but a `__proto__` key stays a key, as `JSON.parse` makes it. */
-function setOwn(record: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === "__proto__") {
-    Object.defineProperty(record, key, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  } else {
-    record[key] = value;
   }
 }
 
