@@ -3,22 +3,12 @@
 // (EVALSHA and EVAL in INFO commandstats, reset before the measured run; the commands a script
 // runs inside Redis are counted there too, and are not round trips).
 import { createClient as createRedisClient } from "redis";
-import { Router } from "../../dist/index.js";
+import { routerClient } from "./router.mjs";
 
 export async function createClient(origin) {
   const url = process.env.BENCH_REDIS_URL;
   if (!url) throw new Error("router-redis needs BENCH_REDIS_URL (run.mjs starts a redis-server)");
-  const messages = [{ role: "user", content: "Hi" }];
-  const deployment = (id) => ({
-    modelName: "smart",
-    id,
-    params: { model: "cometapi/gpt-5", apiKey: "sk-bench", apiBase: `${origin}/v1` },
-  });
-  const router = new Router({
-    modelList: [deployment("a"), deployment("b"), deployment("c")],
-    redis: url,
-    redisKeyPrefix: `bench-${process.pid}`,
-  });
+  const client = routerClient(origin, { redis: url, redisKeyPrefix: `bench-${process.pid}` });
   const stats = createRedisClient({ url });
   stats.on("error", () => {});
   await stats.connect();
@@ -31,21 +21,8 @@ export async function createClient(origin) {
     return calls;
   };
   return {
-    async complete() {
-      const response = await router.completion({ model: "smart", messages });
-      return response.choices[0].message.content;
-    },
-    async stream(chunks) {
-      const stream = await router.completion({
-        model: "smart",
-        messages,
-        stream: true,
-        apiBase: `${origin}/chunks/${chunks}/v1`,
-      });
-      let count = 0;
-      for await (const chunk of stream) if (chunk.choices[0]?.delta.content) count++;
-      return count;
-    },
+    complete: client.complete,
+    stream: client.stream,
     async beforeRun() {
       await stats.sendCommand(["CONFIG", "RESETSTAT"]);
     },
@@ -55,7 +32,7 @@ export async function createClient(origin) {
       return { redisRoundTripsPerOp: (await commandCalls()) / ops };
     },
     close: async () => {
-      await router.close();
+      await client.close();
       await stats.close();
     },
   };

@@ -3,13 +3,21 @@
 import { Router } from "../../dist/index.js";
 
 export async function createClient(origin) {
+  return routerClient(origin, {});
+}
+
+/** A client over a Router of the three deployments; `options` adds to the Router's options. */
+export function routerClient(origin, options) {
   const messages = [{ role: "user", content: "Hi" }];
   const deployment = (id) => ({
     modelName: "smart",
     id,
     params: { model: "cometapi/gpt-5", apiKey: "sk-bench", apiBase: `${origin}/v1` },
   });
-  const router = new Router({ modelList: [deployment("a"), deployment("b"), deployment("c")] });
+  const router = new Router({
+    modelList: [deployment("a"), deployment("b"), deployment("c")],
+    ...options,
+  });
   return {
     async complete() {
       const response = await router.completion({ model: "smart", messages });
