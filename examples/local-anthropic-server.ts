@@ -4,9 +4,8 @@
  * when asked for `thinking`, and Anthropic's error shape for a wrong key or a missing
  * `anthropic-version`.
  */
-import { once } from "node:events";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { listenLocally } from "./listen-locally.js";
 
 /** The key the local server accepts. */
 export const LOCAL_ANTHROPIC_KEY = "sk-ant-local-demo";
@@ -89,20 +88,8 @@ export async function startLocalAnthropic(): Promise<{
   apiBase: string;
   close: () => Promise<void>;
 }> {
-  const server = createServer((request, response) => {
-    handle(request, response).catch((cause: unknown) => {
-      error(response, 500, "api_error", String(cause));
-    });
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  return {
-    apiBase: `http://127.0.0.1:${port}`,
-    close: async () => {
-      server.closeAllConnections();
-      server.close();
-      await once(server, "close");
-    },
-  };
+  const { origin, close } = await listenLocally(handle, (response, cause) =>
+    error(response, 500, "api_error", String(cause)),
+  );
+  return { apiBase: origin, close };
 }

@@ -4,9 +4,8 @@
  * for any key but its own, and an overloaded deployment (a 503 for everything under
  * `/overloaded/`) for the Router's examples.
  */
-import { once } from "node:events";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { listenLocally } from "./listen-locally.js";
 
 /** The key the local server accepts. */
 export const LOCAL_API_KEY = "sk-local-demo";
@@ -151,21 +150,8 @@ export async function startLocalCometAPI(): Promise<{
   overloadedApiBase: string;
   close: () => Promise<void>;
 }> {
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      json(response, 500, { error: { message: String(error), type: "server_error" } });
-    });
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  return {
-    apiBase: `http://127.0.0.1:${port}/v1`,
-    overloadedApiBase: `http://127.0.0.1:${port}/overloaded/v1`,
-    close: async () => {
-      server.closeAllConnections();
-      server.close();
-      await once(server, "close");
-    },
-  };
+  const { origin, close } = await listenLocally(handle, (response, error) =>
+    json(response, 500, { error: { message: String(error), type: "server_error" } }),
+  );
+  return { apiBase: `${origin}/v1`, overloadedApiBase: `${origin}/overloaded/v1`, close };
 }

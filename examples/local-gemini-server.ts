@@ -3,9 +3,8 @@
  * `:generateContent` and `:streamGenerateContent?alt=sse` answer with what the user said, in
  * the shapes the real API sends, and any key but its own gets the real API's 400.
  */
-import { once } from "node:events";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { listenLocally } from "./listen-locally.js";
 
 /** The key the local server accepts (in `x-goog-api-key`, as Gemini takes it). */
 export const LOCAL_GEMINI_KEY = "local-gemini-key";
@@ -72,20 +71,8 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
 
 /** Starts the stand-in on a free port of 127.0.0.1; `apiBase` is its root, as Gemini's is. */
 export async function startLocalGemini(): Promise<{ apiBase: string; close: () => Promise<void> }> {
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      json(response, 500, { error: { code: 500, message: String(error), status: "INTERNAL" } });
-    });
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  return {
-    apiBase: `http://127.0.0.1:${port}`,
-    close: async () => {
-      server.closeAllConnections();
-      server.close();
-      await once(server, "close");
-    },
-  };
+  const { origin, close } = await listenLocally(handle, (response, error) =>
+    json(response, 500, { error: { code: 500, message: String(error), status: "INTERNAL" } }),
+  );
+  return { apiBase: origin, close };
 }
