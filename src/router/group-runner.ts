@@ -14,7 +14,6 @@ import {
 import { sleep } from "../http/retry.js";
 import { retryDelayMs } from "../http/retry-delay.js";
 import type { CallTracker } from "../observability/call-tracker.js";
-import { setOwn } from "../providers/shared/json-guards.js";
 import { CompletionStream } from "../stream/completion-stream.js";
 import type { StreamObserver } from "../stream/stream-observer.js";
 import type {
@@ -27,6 +26,7 @@ import type {
 import type { Deployment } from "./deployment.js";
 import { deploymentFailure } from "./deployment-failure.js";
 import { estimatePromptTokens } from "./estimate-tokens.js";
+import { mergeDeploymentParams } from "./merge-deployment-params.js";
 import type { Routing } from "./routed-error.js";
 import type { ResolvedRouterOptions } from "./router-options.js";
 import type { CallOutcome, RouterState } from "./router-state.js";
@@ -170,7 +170,7 @@ export class GroupRunner {
   ): Promise<Answer> {
     const { deployment } = reservation;
     // The call's keys win over the deployment's, except where the call says `undefined`.
-    const merged = mergeParams(deployment.params, params);
+    const merged = mergeDeploymentParams(deployment.params, params);
     if (tracker !== undefined) {
       const model = deployment.params.model;
       const slash = model.indexOf("/");
@@ -265,29 +265,4 @@ export class GroupRunner {
     };
     this.#state.release(outcome);
   }
-}
-
-/**
- * A deployment's call: its `params` as defaults, the call's keys winning (but where the call
- * says `undefined`), its own `model`, `maxRetries: 0` (the router is the only retry loop), and
- * no `callbacks` (the router reports the call's events, across deployments). Built key by key,
- * never with `delete`, which would leave V8 a slower object for every read of the call's path.
- */
-function mergeParams(
-  defaults: Readonly<Record<string, unknown>>,
-  call: RoutedParams,
-): Record<string, unknown> {
-  const params = call as unknown as Readonly<Record<string, unknown>>;
-  const merged: Record<string, unknown> = {};
-  for (const key in defaults) {
-    const given = Object.hasOwn(params, key) ? params[key] : undefined;
-    if (given === undefined && key !== "callbacks") setOwn(merged, key, defaults[key]);
-  }
-  for (const key in params) {
-    const value = params[key];
-    if (value !== undefined && key !== "callbacks") setOwn(merged, key, value);
-  }
-  merged.model = defaults.model;
-  merged.maxRetries = 0;
-  return merged;
 }
