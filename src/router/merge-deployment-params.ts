@@ -11,7 +11,7 @@ export function mergeDeploymentParams(
   defaults: Readonly<Record<string, unknown>>,
   call: object,
 ): Record<string, unknown> {
-  const params = call as unknown as Readonly<Record<string, unknown>>;
+  const params = call as Readonly<Record<string, unknown>>;
   const merged: Record<string, unknown> = {};
   for (const key in defaults) {
     const given = Object.hasOwn(params, key) ? params[key] : undefined;
