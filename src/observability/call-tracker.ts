@@ -2,7 +2,6 @@
  * One call's events: made only when the call has handlers or telemetry, it holds what every event shares
  * (`callId`, provider, model, parameters, start) and sends `onStart` once, before the rest.
  */
-import { randomUUID } from "node:crypto";
 import type { ResolvedCall } from "../http/resolved-call.js";
 import { streamChunkBuilder } from "../stream/stream-chunk-builder.js";
 import type { StreamObserver } from "../stream/stream-observer.js";
@@ -22,7 +21,7 @@ interface Answer {
 export class CallTracker {
   readonly #handlers: readonly CallbackHandler[];
   readonly #telemetry: CallTelemetry | undefined;
-  readonly #callId = randomUUID();
+  readonly #callId = crypto.randomUUID();
   readonly #callType: string;
   readonly #params: Record<string, unknown>;
   readonly #stream: boolean;

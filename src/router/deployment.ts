@@ -1,6 +1,6 @@
 /** One deployment of a Router's `modelList`, resolved: its id, group, limits and parameters. */
-import { createHash } from "node:crypto";
 import type { CompletionParams } from "../params/schemas.js";
+import { hashHex } from "./hash-hex.js";
 
 /**
  * A deployment's parameters: `completion()` parameters (without `messages` and `stream`) used as
@@ -49,7 +49,7 @@ function deploymentId(params: DeploymentParams): string {
   let id = params.model;
   if (params.apiBase !== undefined) id += `@${params.apiBase}`;
   if (params.apiKey !== undefined) {
-    id += `#${createHash("sha256").update(params.apiKey).digest("hex").slice(0, 8)}`;
+    id += `#${hashHex("sha256", params.apiKey).slice(0, 8)}`;
   }
   return id;
 }

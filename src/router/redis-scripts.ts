@@ -9,7 +9,7 @@
  * flight (`<id>` -> count) and the latencies (`<id>` -> a moving average in ms). Every key gets
  * a TTL whenever it is written.
  */
-import { createHash } from "node:crypto";
+import { hashHex } from "./hash-hex.js";
 
 /** A script and its SHA-1, for EVALSHA (EVAL when the server does not have it yet). */
 export interface RedisScript {
@@ -17,10 +17,17 @@ export interface RedisScript {
   readonly sha: string;
 }
 
-const script = (source: string): RedisScript => ({
-  source,
-  sha: createHash("sha1").update(source).digest("hex"),
-});
+/** Its SHA-1 is taken when first asked for (by the first EVALSHA), not at import. */
+const script = (source: string): RedisScript => {
+  let sha: string | undefined;
+  return {
+    source,
+    get sha() {
+      sha ??= hashHex("sha1", source);
+      return sha;
+    },
+  };
+};
 
 /** Seconds a minute's counters live: the minute and the next, for a release that crosses it. */
 export const MINUTE_KEY_TTL_SECONDS = 120;

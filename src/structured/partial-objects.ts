@@ -4,7 +4,6 @@
  */
 import type { ModelResponseStream } from "../types.js";
 import type { DeepPartial } from "./deep-partial.js";
-import { parsePartialJson } from "./parse-partial-json.js";
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
@@ -21,6 +20,9 @@ export function readPartialObjects<T>(
   /** Drops the `null`s strict mode sent for optional keys, as `final()` does. */
   restore: (value: unknown) => unknown,
 ): AsyncIterableIterator<DeepPartial<T>> {
+  // Loaded with the first snapshot asked for: a process that never asks does not evaluate
+  // partial-json (bundled, but run only when imported).
+  let parse: ((text: string) => unknown) | undefined;
   let text = "";
   // Cheaper than a deep comparison of the last snapshot, and exact for JSON's values.
   let last: string | undefined;
@@ -32,7 +34,8 @@ export function readPartialObjects<T>(
         const piece = contentOfChoice0(step.value);
         if (piece === undefined || piece === null || piece === "") continue;
         text += piece;
-        const read = parsePartialJson(text);
+        parse ??= (await import("./parse-partial-json.js")).parsePartialJson;
+        const read = parse(text);
         if (read === undefined) continue;
         const snapshot = restore(read);
         const seen = JSON.stringify(snapshot);

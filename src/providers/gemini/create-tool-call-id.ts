@@ -3,9 +3,8 @@
  * sometimes does): OpenAI's shape needs an id to pair the call with its `tool` message.
  * Random, so that calls of different turns never share one.
  */
-import { randomUUID } from "node:crypto";
 
 /** `call_` and 24 hex digits. */
 export function createToolCallId(): string {
-  return `call_${randomUUID().replaceAll("-", "").slice(0, 24)}`;
+  return `call_${crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`;
 }

@@ -1,10 +1,9 @@
 /** The `id` and `created` of an answer (or of every chunk of a stream) from Gemini's fields. */
-import { randomUUID } from "node:crypto";
 import { stringOf } from "../shared/json-guards.js";
 
 /** `responseId`, or a made id for a server that sends none. */
 export function responseIdOf(body: Record<string, unknown>): string {
-  return stringOf(body.responseId) ?? `chatcmpl-${randomUUID()}`;
+  return stringOf(body.responseId) ?? `chatcmpl-${crypto.randomUUID()}`;
 }
 
 /** Unix seconds: Vertex AI's `createTime` when sent, else now. */
