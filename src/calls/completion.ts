@@ -19,7 +19,11 @@ import {
   createParsedStreamCollector,
   type ParsedCompletionStream,
 } from "../structured/parsed-stream.js";
-import { checkResponseFormat, toResponseFormat } from "../structured/response-format.js";
+import {
+  checkResponseFormat,
+  type JsonSchemaResponseFormat,
+  toResponseFormat,
+} from "../structured/response-format.js";
 import { createZodRuntime, type SchemaRuntime } from "../structured/schema-runtime.js";
 import type { ModelResponse, ParsedModelResponse } from "../types.js";
 import { buildBody } from "./build-body.js";
@@ -172,12 +176,15 @@ async function completeCall(
 interface Structured {
   schema: Zod.core.$ZodType;
   runtime: SchemaRuntime;
-  responseFormat: Record<string, unknown>;
+  responseFormat: JsonSchemaResponseFormat;
   collect(
     model: string,
     observer: StreamObserver | undefined,
   ): ReturnType<typeof createParsedStreamCollector>;
 }
+
+/** llmux's zod as structured outputs use it, made with the first call that gives a schema. */
+let zodRuntime: SchemaRuntime | undefined;
 
 /**
  * For a call with `responseFormat` (zod loaded then, never otherwise): checks it can be sent,
@@ -191,8 +198,9 @@ async function prepareStructured(
   const schema = params.responseFormat;
   if (schema === undefined) return undefined;
   checkResponseFormat(params, provider, model);
-  const runtime = createZodRuntime(await loadZod());
-  const responseFormat = { ...toResponseFormat(schema, runtime) };
+  zodRuntime ??= createZodRuntime(await loadZod());
+  const runtime = zodRuntime;
+  const responseFormat = toResponseFormat(schema, runtime);
   return {
     schema,
     runtime,
