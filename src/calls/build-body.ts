@@ -2,26 +2,35 @@
  * The JSON body of a call in OpenAI's shape: the model id without its prefix, every wire
  * (snake_case) parameter as given, then `extraBody` merged last (it wins).
  */
+import type { ClientOptions } from "../params/schemas.js";
 
-/** The client options: camelCase keys that control llmux and are never sent. */
-const CLIENT_OPTION_KEYS: ReadonlySet<string> = new Set([
-  "apiKey",
-  "apiBase",
-  "timeout",
-  "streamIdleTimeout",
-  "maxRetries",
-  "maxResponseBytes",
-  "dropParams",
-  "signal",
-  "extraHeaders",
-  "extraBody",
-  "mockResponse",
-  "dispatcher",
-  "fetch",
-  "responseFormat",
-  "callbacks",
-  "telemetry",
-]);
+/**
+ * The client options: camelCase keys that control llmux and are never sent. Typed by the
+ * parameter types, so that an option added to `ClientOptions` fails to compile until it is
+ * listed here (else it would be sent as a wire parameter).
+ */
+const CLIENT_OPTIONS: Record<
+  keyof ClientOptions | "streamIdleTimeout" | "mockResponse" | "responseFormat",
+  true
+> = {
+  apiKey: true,
+  apiBase: true,
+  timeout: true,
+  streamIdleTimeout: true,
+  maxRetries: true,
+  maxResponseBytes: true,
+  dropParams: true,
+  signal: true,
+  extraHeaders: true,
+  extraBody: true,
+  mockResponse: true,
+  dispatcher: true,
+  fetch: true,
+  responseFormat: true,
+  callbacks: true,
+  telemetry: true,
+};
+const CLIENT_OPTION_KEYS: ReadonlySet<string> = new Set(Object.keys(CLIENT_OPTIONS));
 
 /** Whether `key` of a call's parameters is a wire parameter (sent), not a client option. */
 export function isWireParam(key: string): boolean {
