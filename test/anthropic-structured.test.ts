@@ -161,6 +161,9 @@ describe("anthropic/ with responseFormat", () => {
       expect(chunks.some((chunk) => chunk.choices[0]?.delta.tool_calls !== undefined)).toBe(false);
       const text = chunks.map((chunk) => chunk.choices[0]?.delta.content ?? "").join("");
       expect(JSON.parse(text)).toEqual(expected);
+      // One content chunk per input_json_delta, as it came (the recording has two non-empty).
+      const pieces = chunks.map((chunk) => chunk.choices[0]?.delta.content).filter(Boolean);
+      expect(pieces).toEqual([text.slice(0, -1), "}"]);
       const final = await stream.final();
       expect(final.choices[0]?.message.parsed).toEqual(expected);
       expect(final.choices[0]?.finish_reason).toBe("stop");
@@ -268,8 +271,39 @@ describe("anthropic/ with responseFormat", () => {
     const stream = await completion({ ...call(), stream: true, responseFormat: Forecast });
     const snapshots = [];
     for await (const snapshot of stream.partialObjects()) snapshots.push(snapshot);
-    expect(snapshots.at(-1)).toEqual(expected);
+    // The recording's first delta already holds the whole object; its last ("}") changes nothing.
+    expect(snapshots).toEqual([expected]);
     expect((await stream.final()).choices[0]?.message.parsed).toEqual(expected);
+  });
+
+  it("gives growing snapshots as the answer tool's input arrives in pieces", async () => {
+    const json = JSON.stringify(expected);
+    const cuts = [json.indexOf("San"), json.indexOf("58"), json.indexOf("sunny") + 2, json.length];
+    const deltas = cuts.map((end, index) => ({
+      type: "content_block_delta",
+      index: 0,
+      delta: { type: "input_json_delta", partial_json: json.slice(cuts[index - 1] ?? 0, end) },
+    }));
+    const events = streamOf([
+      {
+        type: "content_block_start",
+        index: 0,
+        content_block: { type: "tool_use", id: "t", name: RESPONSE_TOOL, input: {} },
+      },
+      ...deltas,
+      { type: "content_block_stop", index: 0 },
+      { type: "message_delta", delta: { stop_reason: "tool_use" }, usage: { output_tokens: 9 } },
+    ]);
+    server.handle((_, response) => sendEvents(response, events));
+    const stream = await completion({ ...call(), stream: true, responseFormat: Forecast });
+    const snapshots = [];
+    for await (const snapshot of stream.partialObjects()) snapshots.push(snapshot);
+    expect(snapshots).toEqual([
+      { elements: [{ location: "" }] },
+      { elements: [{ location: "San Francisco" }] },
+      { elements: [{ location: "San Francisco", temperature: 58, condition: "su" }] },
+      expected,
+    ]);
   });
 
   it("an answer beside a real tool call (a gateway that ignores the one-call rule) is no answer yet", async () => {
@@ -326,7 +360,22 @@ describe("anthropic/ with responseFormat", () => {
     ]);
     server.handle((_, response) => sendEvents(response, withText));
     const stream = await completion({ ...call(), stream: true, responseFormat: Forecast });
-    expect((await stream.final()).choices[0]?.message.parsed).toEqual(expected);
+    const streamed = (await stream.final()).choices[0]?.message;
+    expect(streamed?.content).toBe(JSON.stringify(expected));
+    expect(streamed?.parsed).toEqual(expected);
+
+    server.handle((_, response) =>
+      sendJson(response, 200, {
+        ...toolUseMessage(RESPONSE_TOOL, expected),
+        content: [
+          { type: "text", text: "Sure: here" },
+          { type: "tool_use", id: "t", name: RESPONSE_TOOL, input: expected },
+        ],
+      }),
+    );
+    const whole = (await completion({ ...call(), responseFormat: Forecast })).choices[0]?.message;
+    expect(whole?.content).toBe(JSON.stringify(expected));
+    expect(whole?.parsed).toEqual(expected);
 
     const textOnly = streamOf([
       { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },

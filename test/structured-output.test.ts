@@ -147,11 +147,21 @@ describe("toStrictJsonSchema()", () => {
       },
     });
     const schema = strict(z.object({ tree: Node }));
-    const definitions = Object.values(schema.$defs as Record<string, Record<string, unknown>>);
-    expect(definitions).toHaveLength(1);
-    expect(definitions[0]).toMatchObject({
+    const [name] = Object.keys(schema.$defs as Record<string, unknown>);
+    const ref = { $ref: `#/$defs/${name}` };
+    expect(schema).toEqual({
+      type: "object",
+      properties: { tree: ref },
+      required: ["tree"],
       additionalProperties: false,
-      required: ["name", "children"],
+      $defs: {
+        [name as string]: {
+          type: "object",
+          properties: { name: { type: "string" }, children: { type: "array", items: ref } },
+          required: ["name", "children"],
+          additionalProperties: false,
+        },
+      },
     });
   });
 
@@ -266,6 +276,13 @@ describe("completion({ responseFormat })", () => {
       sky: "clear",
       wind: null,
     });
+    // A field only under "__proto__" is missing, not inherited.
+    const inherited =
+      '{"city":"Paris","celsius":18,"note":null,"wind":null,"__proto__":{"sky":"rain"}}';
+    server.handle((_, response) => sendJson(response, 200, answer({ content: inherited })));
+    const error = await completion({ ...call(), responseFormat: Weather }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OutputParseError);
+    expect((error as OutputParseError).issues.map((issue) => issue.path)).toEqual([["sky"]]);
   });
 
   it("throws an OutputParseError for an answer that is not JSON", async () => {

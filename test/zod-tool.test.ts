@@ -140,5 +140,8 @@ describe("parseToolCalls()", () => {
     expect(() =>
       zodTool({ name: "t", parameters: mini.object({ a: mini.string() }) as unknown as z.ZodType }),
     ).toThrow(LLMError);
+    expect(() =>
+      zodTool({ name: "t", parameters: mini.object({ a: mini.string() }) as unknown as z.ZodType }),
+    ).toThrow('zodTool("t") parameters must be a schema of zod\'s classic API');
   });
 });
