@@ -13,7 +13,7 @@ import {
 } from "../provider.js";
 import { type NativeProviderConfig, nativeAdapterBase } from "../shared/native-provider-config.js";
 import { mapModelList } from "./map-model-list.js";
-import { mapRequest } from "./map-request.js";
+import { CHAT_PARAMS, mapRequest } from "./map-request.js";
 import { mapResponse } from "./map-response.js";
 import { responseToolOf } from "./response-tool.js";
 import { createStreamMapper } from "./stream-mapper.js";
@@ -23,28 +23,6 @@ export type AnthropicProviderConfig = NativeProviderConfig;
 
 /** The version of the Messages API llmux speaks (the `anthropic-version` header). */
 export const ANTHROPIC_VERSION = "2023-06-01";
-
-/**
- * The wire parameters a chat call may give (besides `messages` and `stream`): the ones
- * `map-request.ts` translates. Any other is a `BadRequestError` before any request; send
- * Anthropic's own parameters (`top_k`, `thinking`, ...) through `extraBody`. `stream_options` is
- * read by llmux (it decides the usage chunk) and never sent.
- */
-const CHAT_PARAMS: ReadonlySet<string> = new Set([
-  "temperature",
-  "top_p",
-  "n",
-  "stop",
-  "max_tokens",
-  "max_completion_tokens",
-  "user",
-  "tools",
-  "tool_choice",
-  "parallel_tool_calls",
-  "reasoning_effort",
-  "response_format",
-  "stream_options",
-]);
 
 /**
  * Builds an adapter for a provider that speaks Anthropic's Messages API:

@@ -24,25 +24,30 @@ import { thinkingBudget } from "./thinking-budget.js";
 /** `max_tokens` when the call gives none: Anthropic requires one. */
 export const DEFAULT_MAX_TOKENS = 4096;
 
-/** The keys translated here; every other key of the body came from `extraBody` and is sent. */
-const TRANSLATED: ReadonlySet<string> = new Set([
-  "model",
-  "messages",
-  "stream",
-  "stream_options",
-  "max_tokens",
-  "max_completion_tokens",
-  "reasoning_effort",
-  "stop",
+/**
+ * The wire parameters a chat call may give (besides `messages` and `stream`): the ones
+ * translated here. The adapter refuses any other before a request; Anthropic's own parameters
+ * (`top_k`, `thinking`, ...) go through `extraBody`. `stream_options` is read by llmux (it
+ * decides the usage chunk) and never sent.
+ */
+export const CHAT_PARAMS: ReadonlySet<string> = new Set([
   "temperature",
   "top_p",
+  "n",
+  "stop",
+  "max_tokens",
+  "max_completion_tokens",
+  "user",
   "tools",
   "tool_choice",
   "parallel_tool_calls",
+  "reasoning_effort",
   "response_format",
-  "user",
-  "n",
+  "stream_options",
 ]);
+
+/** The keys translated here; every other key of the body came from `extraBody` and is sent. */
+const TRANSLATED: ReadonlySet<string> = new Set(["model", "messages", "stream", ...CHAT_PARAMS]);
 
 /**
  * Maps the body. With thinking on, `max_tokens` counts the thinking too and must exceed the

@@ -13,9 +13,9 @@ import {
 } from "../provider.js";
 import type { RequestContext } from "../shared/create-request-error.js";
 import { type NativeProviderConfig, nativeAdapterBase } from "../shared/native-provider-config.js";
-import { mapChatRequest } from "./map-chat-request.js";
+import { CHAT_PARAMS, mapChatRequest } from "./map-chat-request.js";
 import { mapChatResponse } from "./map-chat-response.js";
-import { mapEmbeddingRequest, mapEmbeddingResponse } from "./map-embeddings.js";
+import { EMBEDDING_PARAMS, mapEmbeddingRequest, mapEmbeddingResponse } from "./map-embeddings.js";
 import { MODEL_LIST_QUERY, mapModelList } from "./map-model-list.js";
 import { modelResourceName } from "./model-resource-name.js";
 import { createStreamMapper } from "./stream-mapper.js";
@@ -28,24 +28,8 @@ const VERSION = "v1beta";
 
 /** The wire parameters mapped to Gemini's, per endpoint: any other is refused before a request. */
 const SUPPORTED_PARAMS: Partial<Record<Endpoint, ReadonlySet<string>>> = {
-  chat: new Set([
-    "temperature",
-    "top_p",
-    "n",
-    "stop",
-    "max_tokens",
-    "max_completion_tokens",
-    "presence_penalty",
-    "frequency_penalty",
-    "seed",
-    "response_format",
-    "tools",
-    "tool_choice",
-    "reasoning_effort",
-    // Decides llmux's own last usage chunk; never sent.
-    "stream_options",
-  ]),
-  embeddings: new Set(["dimensions", "encoding_format"]),
+  chat: CHAT_PARAMS,
+  embeddings: EMBEDDING_PARAMS,
 };
 
 /**

@@ -11,16 +11,20 @@ import { GENERATION_PARAMS, mapGenerationConfig } from "./map-generation-config.
 import { mapMessages } from "./map-messages.js";
 import { mapTools } from "./map-tools.js";
 
-/** The OpenAI keys mapped (or, like `stream_options`, for llmux alone): never sent as they are. */
-const CONSUMED: ReadonlySet<string> = new Set([
-  "model",
-  "messages",
-  "stream",
-  "stream_options",
+/**
+ * The wire parameters a chat call may give (besides `messages` and `stream`): the ones mapped
+ * here. The adapter refuses any other before a request. `stream_options` decides llmux's own
+ * last usage chunk and is never sent.
+ */
+export const CHAT_PARAMS: ReadonlySet<string> = new Set([
   "tools",
   "tool_choice",
+  "stream_options",
   ...GENERATION_PARAMS,
 ]);
+
+/** The OpenAI keys mapped (or, like `stream_options`, for llmux alone): never sent as they are. */
+const CONSUMED: ReadonlySet<string> = new Set(["model", "messages", "stream", ...CHAT_PARAMS]);
 
 /** Builds the request body for `:generateContent` and `:streamGenerateContent`. */
 export function mapChatRequest(

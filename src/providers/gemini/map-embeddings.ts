@@ -8,8 +8,11 @@ import { createRequestError, type RequestContext } from "../shared/create-reques
 import { isRecord, numberOf } from "../shared/json-guards.js";
 import { modelResourceName } from "./model-resource-name.js";
 
+/** The wire parameters an embedding call may give (besides `input`): the ones mapped here. */
+export const EMBEDDING_PARAMS: ReadonlySet<string> = new Set(["dimensions", "encoding_format"]);
+
 /** The OpenAI keys mapped here: never copied into the requests. */
-const CONSUMED: ReadonlySet<string> = new Set(["model", "input", "dimensions", "encoding_format"]);
+const CONSUMED: ReadonlySet<string> = new Set(["model", "input", ...EMBEDDING_PARAMS]);
 
 /** Builds the `:batchEmbedContents` body. */
 export function mapEmbeddingRequest(
