@@ -18,7 +18,7 @@ import {
   STATUS_OF_TYPE,
   stripBOM,
 } from "./read-provider-error.js";
-import { redactHeaders, redactString, redactValue } from "./redact.js";
+import { redactString, redactValue } from "./redact.js";
 
 /** What llmux knows about the call when an error happens. */
 export interface ErrorContext {
@@ -53,7 +53,7 @@ function makeError(
     type: redactValue(fields.type, apiKey),
     param: redactValue(fields.param, apiKey),
     requestId: redactValue(fields.requestId, apiKey),
-    headers: fields.headers === undefined ? undefined : redactHeaders(fields.headers, apiKey),
+    headers: fields.headers === undefined ? undefined : redactValue(fields.headers, apiKey),
     body: redactValue(fields.body, apiKey),
     cause: redactValue(fields.cause, apiKey),
     excerpt: redactValue(fields.excerpt, apiKey),

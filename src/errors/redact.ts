@@ -18,14 +18,6 @@ export function redactValue<T>(value: T, apiKey: string | undefined): T {
   return copyRedacted(value, apiKey, 0) as T;
 }
 
-/** Redacts the values of a header record (lower-case names). */
-export function redactHeaders(
-  headers: Record<string, string>,
-  apiKey: string | undefined,
-): Record<string, string> {
-  return redactValue(headers, apiKey);
-}
-
 /** Deep enough for any error body or cause chain; deeper nesting is cut, not searched forever. */
 const MAX_DEPTH = 8;
 

@@ -126,7 +126,7 @@ const toolMessageSchema = loose({
 });
 
 /** One OpenAI chat message. */
-export const messageSchema = z.discriminatedUnion("role", [
+const messageSchema = z.discriminatedUnion("role", [
   systemMessageSchema,
   developerMessageSchema,
   userMessageSchema,
@@ -171,7 +171,7 @@ const toolChoiceSchema = z.union([
 ]);
 
 /** The wire parameters of a chat completion: typed, validated, sent unchanged. */
-export const chatWireShape = {
+const chatWireShape = {
   temperature: finiteNumber.min(0).max(2).optional(),
   top_p: finiteNumber.min(0).max(1).optional(),
   n: z.number().int().min(1).optional(),
@@ -218,7 +218,7 @@ const isDispatcher = (value: unknown): value is Dispatcher =>
   typeof (value as Dispatcher).dispatch === "function";
 
 /** Options of every call that shape how the client talks to the provider. */
-export const clientOptionsShape = {
+const clientOptionsShape = {
   apiKey: nonEmptyString.optional(),
   apiBase: z.url({ message: "must be an absolute http(s) URL" }).optional(),
   timeout: milliseconds.optional(),
@@ -459,7 +459,7 @@ export interface CompletionParams extends ClientOptions, ChatWireParams {
 // ---------------------------------------------------------------------------------------------
 
 /** Every key `embedding()` accepts. */
-export const embeddingParamsSchema = z.strictObject({
+const embeddingParamsSchema = z.strictObject({
   model: nonEmptyString,
   input: z.union([
     string,
@@ -486,7 +486,7 @@ export interface EmbeddingParams extends ClientOptions {
 }
 
 /** Every key `imageGeneration()` accepts. */
-export const imageGenerationParamsSchema = z.strictObject({
+const imageGenerationParamsSchema = z.strictObject({
   model: nonEmptyString,
   prompt: nonEmptyString,
   n: z.number().int().min(1).optional(),
@@ -521,7 +521,7 @@ export interface ImageGenerationParams extends ClientOptions {
 }
 
 /** Every key `listModels()` accepts. */
-export const listModelsParamsSchema = z.strictObject({
+const listModelsParamsSchema = z.strictObject({
   provider: nonEmptyString,
   ...clientOptionsShape,
 });

@@ -74,7 +74,7 @@ export function suggestKey(unknown: string, known: readonly string[]): string | 
 }
 
 /** `["messages", 0, "role"]` -> `messages[0].role`. */
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
   let text = "";
   for (const part of path) {
     if (typeof part === "number") text += `[${part}]`;

@@ -30,9 +30,9 @@ const script = (source: string): RedisScript => {
 };
 
 /** Seconds a minute's counters live: the minute and the next, for a release that crosses it. */
-export const MINUTE_KEY_TTL_SECONDS = 120;
+const MINUTE_KEY_TTL_SECONDS = 120;
 /** Seconds the in-flight and latency hashes live after their last write. */
-export const STATE_KEY_TTL_SECONDS = 3_600;
+const STATE_KEY_TTL_SECONDS = 3_600;
 
 /**
  * ARGV[1] is one JSON document (fewer, larger arguments: node-redis writes each argument on its

@@ -252,7 +252,7 @@ function toNullable(node: JsonSchema): JsonSchema {
 }
 
 /** A pointer as a path a reader knows: `address.lines[]`, `pet<option 2>.name`. */
-export function formatSchemaPath(at: Pointer): string {
+function formatSchemaPath(at: Pointer): string {
   let path = "";
   for (let index = 0; index < at.length; index++) {
     const segment = at[index];

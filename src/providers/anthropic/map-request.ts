@@ -22,7 +22,7 @@ import { mapResponseFormat } from "./response-tool.js";
 import { thinkingBudget } from "./thinking-budget.js";
 
 /** `max_tokens` when the call gives none: Anthropic requires one. */
-export const DEFAULT_MAX_TOKENS = 4096;
+const DEFAULT_MAX_TOKENS = 4096;
 
 /**
  * The wire parameters a chat call may give (besides `messages` and `stream`): the ones

@@ -8,7 +8,7 @@ import { createRequestError, type RequestContext } from "../shared/create-reques
  * The thinking budget, in tokens, of each `reasoning_effort` (LiteLLM's budgets for low, medium
  * and high). `minimal` gets Anthropic's smallest budget; `none` turns thinking off.
  */
-export const THINKING_BUDGETS: Readonly<Record<string, number>> = {
+const THINKING_BUDGETS: Readonly<Record<string, number>> = {
   minimal: 1024,
   low: 1024,
   medium: 2048,

@@ -98,10 +98,9 @@ export function createGeminiProvider(config: GeminiProviderConfig): ProviderAdap
 
     /**
      * Maps Gemini's answers. `model` is the call's model id, for an answer that does not name
-     * it (embeddings); llmux's shared code does not pass it yet, and then the chat answer's
-     * `modelVersion` names it and an embedding list says `""`.
+     * it (an embedding list; a chat answer's `modelVersion` names its own).
      */
-    doMapResponse(endpoint: Endpoint, body: Record<string, unknown>, model = "") {
+    doMapResponse(endpoint: Endpoint, body: Record<string, unknown>, model: string) {
       switch (endpoint) {
         case "chat":
           return mapChatResponse(body, model);
