@@ -13,6 +13,7 @@
  * it never accepts what zod rejects (every single change to usual calls, and generated
  * parameters), and that it knows exactly the schemas' keys.
  */
+import { isRecord } from "../json-guards.js";
 import { isZodSchema } from "../structured/is-zod-schema.js";
 import type { CallName } from "./schemas.js";
 
@@ -36,10 +37,7 @@ interface CallRules {
 // Values (each as strict as its zod schema, or stricter)
 // ---------------------------------------------------------------------------------------------
 
-/** zod's `isObject`: what an object schema takes. */
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
+// An object schema takes what `isRecord` (json-guards.ts) does: zod's `isObject`.
 const isString = (value: unknown) => typeof value === "string";
 const isNonEmptyString = (value: unknown) => typeof value === "string" && value !== "";
 const isNullishString = (value: unknown) => value == null || typeof value === "string";
@@ -98,7 +96,7 @@ const isMockResponse = (value: unknown) => typeof value === "string" || value in
  * symbol keys (which a string-keyed record rejects).
  */
 function isPlainRecord(value: unknown): value is Record<string, unknown> {
-  if (!isObject(value)) return false;
+  if (!isRecord(value)) return false;
   const prototype = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return false;
   if (Object.hasOwn(value, "constructor")) return false;
@@ -167,14 +165,14 @@ const isToolChoice = (value: unknown) =>
 
 const isNullishStreamOptions = (value: unknown) =>
   value == null ||
-  (isObject(value) && (value.include_usage === undefined || isBoolean(value.include_usage)));
+  (isRecord(value) && (value.include_usage === undefined || isBoolean(value.include_usage)));
 
 const isNullishAudio = (value: unknown) =>
-  value == null || (isObject(value) && isString(value.voice) && isString(value.format));
+  value == null || (isRecord(value) && isString(value.voice) && isString(value.format));
 
 /** `{ type: "content", content: "..." }`; content given otherwise is left to the schema. */
 const isNullishPrediction = (value: unknown) =>
-  value == null || (isObject(value) && value.type === "content" && isString(value.content));
+  value == null || (isRecord(value) && value.type === "content" && isString(value.content));
 
 /** Never sure: content parts, tools, response formats and the like are left to the schema. */
 const unsure = () => false;
@@ -186,14 +184,14 @@ const unsure = () => false;
 const isOptionalString = (value: unknown) => value === undefined || typeof value === "string";
 
 function isToolCall(value: unknown): boolean {
-  if (!isObject(value) || !isString(value.id)) return false;
+  if (!isRecord(value) || !isString(value.id)) return false;
   if (value.type === "function") {
     const call = value.function;
-    return isObject(call) && isString(call.name) && isString(call.arguments);
+    return isRecord(call) && isString(call.name) && isString(call.arguments);
   }
   const custom = value.custom;
   return (
-    value.type === "custom" && isObject(custom) && isString(custom.name) && isString(custom.input)
+    value.type === "custom" && isRecord(custom) && isString(custom.name) && isString(custom.input)
   );
 }
 
@@ -214,7 +212,7 @@ function isAssistantMessage(message: Record<string, unknown>): boolean {
 }
 
 function isMessage(value: unknown): boolean {
-  if (!isObject(value)) return false;
+  if (!isRecord(value)) return false;
   switch (value.role) {
     case "system":
     case "developer":

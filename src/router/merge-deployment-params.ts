@@ -1,5 +1,5 @@
 /** The parameters a Router sends to one deployment for one call. */
-import { setOwn } from "../providers/shared/json-guards.js";
+import { setOwn } from "../json-guards.js";
 
 /**
  * A deployment's call: its `params` as defaults, the call's keys winning (but where the call

@@ -3,9 +3,9 @@
  * any request, named by its path with the fix (LiteLLM's snake_case names point to llmux's).
  */
 import { BadRequestError, type ValidationIssue } from "../errors/errors.js";
+import { isRecord } from "../json-guards.js";
 import { parseModel } from "../params/parse-model.js";
 import { suggestKey } from "../params/validate-params.js";
-import { isRecord } from "../providers/shared/json-guards.js";
 import { type Deployment, type DeploymentConfig, toDeployment } from "./deployment.js";
 import type { ResolvedRouterOptions, RouterOptions } from "./router-options.js";
 import { ROUTING_STRATEGIES } from "./routing-strategy.js";

@@ -2,6 +2,7 @@
 
 import { attachHiddenParams, noRequestHiddenParams } from "../calls/hidden-params.js";
 import { BadRequestError } from "../errors/errors.js";
+import { isRecord } from "../json-guards.js";
 import type {
   AnthropicThinkingBlock,
   ChatCompletionAudio,
@@ -331,10 +332,6 @@ function kind(value: unknown): string {
   if (typeof value === "object") return "an object";
   if (typeof value === "undefined") return "undefined";
   return `a ${typeof value}`;
-}
-
-function isRecord(value: unknown): value is Fields {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function count(value: unknown): number {

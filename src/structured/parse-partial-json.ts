@@ -3,7 +3,7 @@
  * promplate; bundled into dist/, see THIRD_PARTY_NOTICES.md). The one file that imports it.
  */
 import { Allow, parse } from "partial-json";
-import { setOwn } from "../providers/shared/json-guards.js";
+import { setOwn } from "../json-guards.js";
 
 /**
  * Partial strings, arrays, objects, `null`s and booleans, but no partial number: "12" of "123"

@@ -5,7 +5,7 @@
  * (and a `.default()` applies).
  */
 import type * as Zod from "zod";
-import { setOwn } from "../providers/shared/json-guards.js";
+import { isRecord, setOwn } from "../json-guards.js";
 import type { SchemaRuntime } from "./schema-runtime.js";
 
 /** The parts of a zod 4 schema's definition read here; every zod 4 schema has them. */
@@ -24,9 +24,6 @@ interface SchemaDefinition {
 
 const definitionOf = (schema: Zod.core.$ZodType) => schema._zod.def as unknown as SchemaDefinition;
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
 /**
  * `value` with each `null` of an optional, non-nullable key of `schema` removed (a new object).
  * `whole`: the value is a whole answer, so each option of a union is checked to find the one it
@@ -42,7 +39,7 @@ export function restoreOmitted(
   const definition = definitionOf(schema);
   switch (definition.type) {
     case "object": {
-      if (!isPlainObject(value) || definition.shape === undefined) return value;
+      if (!isRecord(value) || definition.shape === undefined) return value;
       const restored: Record<string, unknown> = {};
       for (const [key, field] of Object.entries(value)) {
         // Own keys only: `toString` or `__proto__` in an answer is no field of the schema.

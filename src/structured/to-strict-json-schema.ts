@@ -12,8 +12,10 @@
  * strict mode lacks: zod still checks the answer) and refused when it shapes them (a record's
  * free keys, a tuple, an intersection, `not`).
  */
+
 import type * as Zod from "zod";
 import { BadRequestError } from "../errors/errors.js";
+import { isRecord } from "../json-guards.js";
 import type { SchemaRuntime } from "./schema-runtime.js";
 
 /** A JSON Schema node. */
@@ -95,9 +97,6 @@ interface Context {
   /** The zod type of each node zod could not convert (it wrote `{}`), by pointer. */
   unrepresentable: Map<string, string>;
 }
-
-const isRecord = (value: unknown): value is JsonSchema =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
  * Converts `schema` into the JSON Schema strict mode accepts.

@@ -3,8 +3,9 @@
  * (a data URL as base64 with its media type, an http(s) URL as a URL source), `file` with
  * `file_data` -> document. A part's `cache_control` (prompt caching) is kept on its block.
  */
+
+import { isRecord } from "../../json-guards.js";
 import { createRequestError, type RequestContext } from "../shared/create-request-error.js";
-import { isRecord } from "../shared/json-guards.js";
 import { parseBase64DataUrl } from "../shared/parse-data-url.js";
 
 /** An Anthropic content block. */

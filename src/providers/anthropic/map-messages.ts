@@ -5,8 +5,8 @@
  * and consecutive messages of one role are merged, since Anthropic wants the roles to alternate.
  */
 
+import { isRecord } from "../../json-guards.js";
 import { createRequestError, type RequestContext } from "../shared/create-request-error.js";
-import { isRecord } from "../shared/json-guards.js";
 import { type ContentBlock, mapContentPart, textBlock } from "./map-content-part.js";
 
 /** One message of Anthropic's `messages`. */

@@ -3,7 +3,7 @@
  * as OpenAI's (`{ object: "list", data: [{ id, object: "model", created, owned_by }] }`), each
  * model's own fields kept.
  */
-import { isRecord } from "../shared/json-guards.js";
+import { isRecord } from "../../json-guards.js";
 
 /** Maps a parsed `GET /v1/models` answer; a body without `data` is returned as it is. */
 export function mapModelList(

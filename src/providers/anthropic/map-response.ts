@@ -14,8 +14,9 @@
  * Blocks of Anthropic's server tools (`server_tool_use`, `web_search_tool_result`, ...) have no
  * OpenAI equivalent and are left out; citations on text blocks too.
  */
+
+import { isRecord } from "../../json-guards.js";
 import type { ChatCompletionMessage, ChatCompletionMessageToolCall } from "../../types.js";
-import { isRecord } from "../shared/json-guards.js";
 import { mapStopReason } from "./map-stop-reason.js";
 import { mapUsage } from "./map-usage.js";
 import type { AnthropicThinkingBlock } from "./thinking-block.js";

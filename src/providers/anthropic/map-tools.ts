@@ -2,8 +2,9 @@
  * OpenAI's `tools`, `tool_choice` and `parallel_tool_calls` as Anthropic's `tools` and
  * `tool_choice`.
  */
+
+import { isRecord } from "../../json-guards.js";
 import { createRequestError, type RequestContext } from "../shared/create-request-error.js";
-import { isRecord } from "../shared/json-guards.js";
 
 /** A function without `parameters` takes no arguments; Anthropic still wants an object schema. */
 const NO_PARAMETERS = { type: "object", properties: {} };

@@ -3,8 +3,9 @@
  * `input_tokens`, `cache_creation_input_tokens` written to the cache, `cache_read_input_tokens`
  * read from it); OpenAI's `prompt_tokens` is all of them.
  */
+
+import { isRecord } from "../../json-guards.js";
 import type { Usage } from "../../types.js";
-import { isRecord } from "../shared/json-guards.js";
 
 /**
  * Maps a `usage` object:

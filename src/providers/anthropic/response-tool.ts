@@ -17,8 +17,9 @@
  * or `parallel_tool_calls: true` would contradict the forcing: each is a `BadRequestError`
  * before any request.
  */
+
+import { isRecord } from "../../json-guards.js";
 import { createRequestError, type RequestContext } from "../shared/create-request-error.js";
-import { isRecord } from "../shared/json-guards.js";
 
 /** The tool that carries the answer: LiteLLM's name for it, so logs read the same. */
 export const RESPONSE_TOOL = "json_tool_call";

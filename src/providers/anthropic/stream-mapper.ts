@@ -20,8 +20,9 @@
  *
  * `error` events never get here: the shared stream reader throws them as the error they hold.
  */
+
+import { isRecord } from "../../json-guards.js";
 import type { StreamMapper, StreamMapperInput } from "../provider.js";
-import { isRecord } from "../shared/json-guards.js";
 import { mapStopReason } from "./map-stop-reason.js";
 import { mapUsage } from "./map-usage.js";
 import { responseToolOf } from "./response-tool.js";

@@ -3,7 +3,7 @@
  * OpenAI error object llmux throws: status 400, code `content_filter`, which llmux's classifier
  * reads as a `ContentPolicyViolationError`.
  */
-import { isRecord, stringOf } from "../shared/json-guards.js";
+import { isRecord, stringOf } from "../../json-guards.js";
 
 /** The error for a blocked prompt, or undefined when `feedback` blocked nothing. */
 export function blockedPromptError(feedback: unknown): Record<string, unknown> | undefined {

@@ -5,8 +5,9 @@
  * object this mapping also builds (`generationConfig`, `toolConfig`) is merged over it, its
  * fields winning, as `extraBody` always wins.
  */
+
+import { isRecord } from "../../json-guards.js";
 import type { RequestContext } from "../shared/create-request-error.js";
-import { isRecord } from "../shared/json-guards.js";
 import { GENERATION_PARAMS, mapGenerationConfig } from "./map-generation-config.js";
 import { mapMessages } from "./map-messages.js";
 import { mapTools } from "./map-tools.js";

@@ -4,7 +4,7 @@
  * `responseId` -> `id`, `modelVersion` -> `model`. A blocked prompt becomes an error object.
  */
 
-import { isRecord, numberOf, stringOf } from "../shared/json-guards.js";
+import { isRecord, numberOf, stringOf } from "../../json-guards.js";
 import { blockedPromptError } from "./blocked-prompt.js";
 import { mapFinishReason } from "./map-finish-reason.js";
 import { mapParts } from "./map-parts.js";

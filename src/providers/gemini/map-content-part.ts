@@ -2,8 +2,9 @@
  * One part of a user message (`text`, `image_url`, `input_audio`, `file`) as a Gemini part:
  * text as `text`, inline data (a `data:` URL, base64 audio) as `inlineData`, a URL as `fileData`.
  */
+
+import { isRecord, stringOf } from "../../json-guards.js";
 import { createRequestError, type RequestContext } from "../shared/create-request-error.js";
-import { isRecord, stringOf } from "../shared/json-guards.js";
 import { parseBase64DataUrl } from "../shared/parse-data-url.js";
 
 /** MIME types by file extension, for a URL given without one (Gemini reads `fileData` by type). */

@@ -4,8 +4,9 @@
  * `embeddings[].values` as OpenAI's embedding list. Keys from `extraBody` go into every request
  * (`taskType`, `title`): those are per text in Gemini's API.
  */
+
+import { isRecord, numberOf } from "../../json-guards.js";
 import { createRequestError, type RequestContext } from "../shared/create-request-error.js";
-import { isRecord, numberOf } from "../shared/json-guards.js";
 import { modelResourceName } from "./model-resource-name.js";
 
 /** The wire parameters an embedding call may give (besides `input`): the ones mapped here. */

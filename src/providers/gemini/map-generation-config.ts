@@ -4,8 +4,9 @@
  * `stopSequences`, `n` -> `candidateCount`, the penalties, `seed`, `response_format` ->
  * `responseMimeType` (+ `responseJsonSchema`), `reasoning_effort` -> `thinkingConfig`.
  */
+
+import { isRecord, numberOf, stringOf } from "../../json-guards.js";
 import type { RequestContext } from "../shared/create-request-error.js";
-import { isRecord, numberOf, stringOf } from "../shared/json-guards.js";
 import { mapReasoningEffort } from "./map-reasoning-effort.js";
 
 /** The OpenAI parameters this file maps; the chat mapping consumes them. */

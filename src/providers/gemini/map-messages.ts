@@ -3,8 +3,9 @@
  * turns, consecutive turns of one role merged (Gemini wants them alternating, and the results of
  * parallel tool calls in one turn), tool calls and their results paired by name and id.
  */
+
+import { isRecord, stringOf } from "../../json-guards.js";
 import { createRequestError, type RequestContext } from "../shared/create-request-error.js";
-import { isRecord, stringOf } from "../shared/json-guards.js";
 import { mapContentPart } from "./map-content-part.js";
 
 /** A Gemini part: `{ text }`, `{ inlineData }`, `{ functionCall }`, ... */

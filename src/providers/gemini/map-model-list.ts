@@ -3,7 +3,7 @@
  * as OpenAI's `{ object: "list", data: [{ id, object: "model", owned_by }] }`, every field
  * Gemini sends kept (`displayName`, `inputTokenLimit`, `supportedGenerationMethods`, ...).
  */
-import { isRecord, stringOf } from "../shared/json-guards.js";
+import { isRecord, stringOf } from "../../json-guards.js";
 
 /** The query that asks for every model in one page (Gemini's largest page). */
 export const MODEL_LIST_QUERY = "?pageSize=1000";

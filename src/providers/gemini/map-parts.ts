@@ -9,7 +9,7 @@
  * nowhere to keep one per part).
  */
 
-import { isRecord, stringOf } from "../shared/json-guards.js";
+import { isRecord, stringOf } from "../../json-guards.js";
 import { createToolCallId } from "./create-tool-call-id.js";
 
 /** What parts add to a message, or to a delta. */

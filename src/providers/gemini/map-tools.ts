@@ -2,8 +2,9 @@
  * OpenAI's `tools` and `tool_choice` as Gemini's `tools` (`functionDeclarations`) and
  * `toolConfig.functionCallingConfig`.
  */
+
+import { isRecord, stringOf } from "../../json-guards.js";
 import { createRequestError, type RequestContext } from "../shared/create-request-error.js";
-import { isRecord, stringOf } from "../shared/json-guards.js";
 
 /** Gemini's `tools` and `toolConfig`, each undefined when there is nothing to send. */
 export interface GeminiTools {

@@ -8,8 +8,9 @@
  * - `prompt_tokens_details.cached_tokens`: `cachedContentTokenCount`, when Gemini sends it;
  * - `completion_tokens_details.reasoning_tokens`: `thoughtsTokenCount`, when Gemini sends it.
  */
+
+import { numberOf } from "../../json-guards.js";
 import type { Usage } from "../../types.js";
-import { numberOf } from "../shared/json-guards.js";
 
 /** Maps one `usageMetadata` object. */
 export function mapUsage(metadata: Record<string, unknown>): Usage {

@@ -1,5 +1,5 @@
 /** The `id` and `created` of an answer (or of every chunk of a stream) from Gemini's fields. */
-import { stringOf } from "../shared/json-guards.js";
+import { stringOf } from "../../json-guards.js";
 
 /** `responseId`, or a made id for a server that sends none. */
 export function responseIdOf(body: Record<string, unknown>): string {

@@ -23,8 +23,9 @@
  * It runs for every event: state lives in the closure made once per stream, and an event
  * creates only the chunk objects it returns.
  */
+
+import { isRecord, numberOf, stringOf } from "../../json-guards.js";
 import type { StreamMapper, StreamMapperInput } from "../provider.js";
-import { isRecord, numberOf, stringOf } from "../shared/json-guards.js";
 import { blockedPromptError } from "./blocked-prompt.js";
 import { mapFinishReason } from "./map-finish-reason.js";
 import { mapParts } from "./map-parts.js";

@@ -3,7 +3,7 @@
  * collected with its LiteLLM path, so that all of them are reported at once.
  */
 import type { ValidationIssue } from "../../errors/errors.js";
-import { isRecord } from "../../providers/shared/json-guards.js";
+import { isRecord } from "../../json-guards.js";
 
 export type Env = Record<string, string | undefined>;
 

@@ -4,7 +4,7 @@
  * nothing that changes where or how a request goes is dropped without a word.
  */
 import { BadRequestError } from "../../errors/errors.js";
-import { isRecord } from "../../providers/shared/json-guards.js";
+import { isRecord } from "../../json-guards.js";
 import type { RouterOptions } from "../router-options.js";
 import type { RoutingStrategy } from "../routing-strategy.js";
 import {

@@ -2,9 +2,10 @@
  * One `model_list` entry of a LiteLLM config as a `DeploymentConfig`: its model (with the
  * provider LiteLLM would give it), key, base, limits and the `litellm_params` llmux can honour.
  */
+
+import { isRecord } from "../../json-guards.js";
 import type { ChatWireParams } from "../../params/schemas.js";
 import { getProvider, listProviders } from "../../providers/registry.js";
-import { isRecord } from "../../providers/shared/json-guards.js";
 import type { DeploymentConfig, DeploymentParams } from "../deployment.js";
 import { at, issue, MISSING, type Reader, readNumber, resolve, toMs } from "./config-reader.js";
 

@@ -3,7 +3,7 @@
  * `content_policy_fallbacks`, `default_fallbacks`) as the Router's maps and lists, each group
  * checked against the config's `model_name`s.
  */
-import { isRecord } from "../../providers/shared/json-guards.js";
+import { isRecord } from "../../json-guards.js";
 import { issue, MISSING, type Reader } from "./config-reader.js";
 
 /** A list of group names, each a `model_name` of the config; `undefined` when absent or invalid. */
