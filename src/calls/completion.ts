@@ -2,11 +2,11 @@
  * `completion()`: validates, resolves the call, and hands back a `ModelResponse` (`send-json.ts`)
  * or a `CompletionStream` (`stream/open-stream.ts`); a `mockResponse` answers without a request.
  */
+
 import type * as Zod from "zod";
 import { prepareRequest } from "../http/prepare-request.js";
-import { CallTracker } from "../observability/call-tracker.js";
-import { handlersFor } from "../observability/callbacks.js";
-import { telemetryFor } from "../observability/telemetry.js";
+import type { CallTracker } from "../observability/call-tracker.js";
+import { trackCall } from "../observability/track-call.js";
 import { loadZod } from "../params/load-zod.js";
 import { parseModel } from "../params/parse-model.js";
 import type { CompletionParams } from "../params/schemas.js";
@@ -100,29 +100,15 @@ export async function completion(
  * and failure itself, across deployments; this call reports its provider, retries and a stream's
  * end into it.
  */
-export async function runCompletion(
+export function runCompletion(
   params: CompletionParams,
   observer: StreamObserver | undefined,
   routed?: CallTracker | null,
 ): Promise<ModelResponse | CompletionStream> {
   if (routed !== undefined) return completeCall(params, observer, routed ?? undefined);
-  // Checked first: a call without handlers or telemetry builds no event, no closure, reads no clock.
-  const handlers = handlersFor(params?.callbacks, undefined);
-  const pending = telemetryFor(params, "completion");
-  const telemetry = pending === undefined ? undefined : await pending;
-  if (handlers === undefined && telemetry === undefined)
-    return completeCall(params, observer, undefined);
-  const tracker = new CallTracker(handlers ?? [], "completion", params, telemetry);
-  tracker.start();
-  try {
-    const answer = await tracker.within(() => completeCall(params, observer, tracker));
-    // A stream is reported when it ends, by its observer.
-    if (params.stream !== true) tracker.succeed(answer as ModelResponse);
-    return answer;
-  } catch (error) {
-    tracker.fail(error);
-    throw error;
-  }
+  return trackCall("completion", params, undefined, (tracker) =>
+    completeCall(params, observer, tracker),
+  );
 }
 
 async function completeCall(

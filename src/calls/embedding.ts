@@ -1,7 +1,6 @@
 /** `embedding()`: OpenAI's `POST /embeddings` through any registered provider. */
-import { CallTracker } from "../observability/call-tracker.js";
-import { handlersFor } from "../observability/callbacks.js";
-import { telemetryFor } from "../observability/telemetry.js";
+import type { CallTracker } from "../observability/call-tracker.js";
+import { trackCall } from "../observability/track-call.js";
 import type { EmbeddingParams } from "../params/schemas.js";
 import type { EmbeddingResponse } from "../types.js";
 import { buildBody } from "./build-body.js";
@@ -25,18 +24,12 @@ export async function embedding(params: EmbeddingParams): Promise<EmbeddingRespo
  * `embedding()` for a Router, which gives its own `tracker` (`null`: no handlers) and reports
  * the call's start and end itself; this call reports its provider and retries into it.
  */
-export async function runEmbedding(
+export function runEmbedding(
   params: EmbeddingParams,
   routed: CallTracker | null | undefined,
 ): Promise<EmbeddingResponse> {
   if (routed !== undefined) return embed(params, routed ?? undefined);
-  // Checked first: a call without handlers or telemetry builds no event, no closure, reads no clock.
-  const handlers = handlersFor(params?.callbacks, undefined);
-  const pending = telemetryFor(params, "embedding");
-  const telemetry = pending === undefined ? undefined : await pending;
-  if (handlers === undefined && telemetry === undefined) return embed(params, undefined);
-  const tracker = new CallTracker(handlers ?? [], "embedding", params, telemetry);
-  return tracker.report(() => embed(params, tracker));
+  return trackCall("embedding", params, undefined, (tracker) => embed(params, tracker));
 }
 
 async function embed(

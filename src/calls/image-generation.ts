@@ -1,6 +1,6 @@
 /** `imageGeneration()`: OpenAI's `POST /images/generations` through any registered provider. */
-import { CallTracker } from "../observability/call-tracker.js";
-import { handlersFor } from "../observability/callbacks.js";
+import type { CallTracker } from "../observability/call-tracker.js";
+import { trackCall } from "../observability/track-call.js";
 import type { ImageGenerationParams } from "../params/schemas.js";
 import type { ImageResponse } from "../types.js";
 import { buildBody } from "./build-body.js";
@@ -24,16 +24,12 @@ export async function imageGeneration(params: ImageGenerationParams): Promise<Im
  * `imageGeneration()` for a Router, which gives its own `tracker` (`null`: no handlers) and
  * reports the call's start and end itself; this call reports its provider and retries into it.
  */
-export async function runImageGeneration(
+export function runImageGeneration(
   params: ImageGenerationParams,
   routed: CallTracker | null | undefined,
 ): Promise<ImageResponse> {
   if (routed !== undefined) return generate(params, routed ?? undefined);
-  // Checked first: a call without handlers builds no event, no closure, reads no clock.
-  const handlers = handlersFor(params?.callbacks, undefined);
-  if (handlers === undefined) return generate(params, undefined);
-  const tracker = new CallTracker(handlers, "imageGeneration", params);
-  return tracker.report(() => generate(params, tracker));
+  return trackCall("imageGeneration", params, undefined, (tracker) => generate(params, tracker));
 }
 
 async function generate(

@@ -58,22 +58,6 @@ export class CallTracker {
     this.#emit("onStart", this.#event(0));
   }
 
-  /**
-   * Runs a call whose answer is one object: `onStart`, then `onSuccess` with its answer or
-   * `onFailure` with its error.
-   */
-  async report<T extends Answer>(run: () => Promise<T>): Promise<T> {
-    this.start();
-    try {
-      const answer = await this.within(run);
-      this.succeed(answer);
-      return answer;
-    } catch (error) {
-      this.fail(error);
-      throw error;
-    }
-  }
-
   /** Runs `run` inside the call's span, when there is one (see `CallTelemetry.within`). */
   within<T>(run: () => T): T {
     return this.#telemetry === undefined ? run() : this.#telemetry.within(run);

@@ -8,15 +8,14 @@ import { runCompletion } from "../calls/completion.js";
 import { runEmbedding } from "../calls/embedding.js";
 import { runImageGeneration } from "../calls/image-generation.js";
 import { BadRequestError, BudgetExceededError } from "../errors/errors.js";
-import { CallTracker } from "../observability/call-tracker.js";
-import { handlersFor } from "../observability/callbacks.js";
-import { telemetryFor } from "../observability/telemetry.js";
+import type { CallTracker } from "../observability/call-tracker.js";
+import { trackCall } from "../observability/track-call.js";
 import type {
   CompletionParams,
   EmbeddingParams,
   ImageGenerationParams,
 } from "../params/schemas.js";
-import { CompletionStream } from "../stream/completion-stream.js";
+import type { CompletionStream } from "../stream/completion-stream.js";
 import type { ParsedCompletionStream } from "../structured/parsed-stream.js";
 import type {
   EmbeddingResponse,
@@ -137,31 +136,11 @@ export class Router {
     return this.#state.close();
   }
 
-  async #route(params: RoutedParams, invoke: Invoke, callType: string): Promise<Answer> {
-    // Checked first: a call without handlers or telemetry builds no event, no closure, reads no clock.
-    const handlers = handlersFor(params?.callbacks, this.#options.callbacks);
-    // One span for the routed call (its deployments' calls report into this tracker).
-    const pending = telemetryFor(params, callType);
-    const telemetry = pending === undefined ? undefined : await pending;
-    if (handlers === undefined && telemetry === undefined) {
-      return this.#routeTracked(params, invoke, undefined);
-    }
-    const tracker = new CallTracker(handlers ?? [], callType, params, telemetry);
-    tracker.start();
-    try {
-      const answer = await tracker.within(() => this.#routeTracked(params, invoke, tracker));
-      // A stream is reported when it ends, by its observer.
-      if (
-        !(answer instanceof CompletionStream) &&
-        (params as { stream?: unknown }).stream !== true
-      ) {
-        tracker.succeed(answer);
-      }
-      return answer;
-    } catch (error) {
-      tracker.fail(error);
-      throw error;
-    }
+  /** One span and one set of events for the routed call; its deployments' calls report into them. */
+  #route(params: RoutedParams, invoke: Invoke, callType: string): Promise<Answer> {
+    return trackCall(callType, params, this.#options.callbacks, (tracker) =>
+      this.#routeTracked(params, invoke, tracker),
+    );
   }
 
   async #routeTracked(
